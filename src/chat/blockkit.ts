@@ -1,0 +1,66 @@
+import type { Block, Button, Card } from './card.ts';
+
+// Block Kit limits (https://api.slack.com/reference/block-kit/blocks): longer text is cut, never rejected by Slack.
+const LIMIT = { blocks: 50, header: 150, section: 3000, field: 2000, fields: 10, buttonText: 75, value: 2000, actions: 25, context: 3000 };
+
+const cut = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+const mrkdwn = (text: string, n: number) => ({ type: 'mrkdwn' as const, text: cut(text, n) });
+const plain = (text: string, n: number) => ({ type: 'plain_text' as const, text: cut(text, n), emoji: true });
+
+export type SlackBlock = Record<string, unknown>;
+
+function button(b: Button): SlackBlock {
+  return {
+    type: 'button',
+    action_id: b.actionId,
+    text: plain(b.label, LIMIT.buttonText),
+    value: cut(b.value, LIMIT.value),
+    ...(b.style ? { style: b.style } : {}),
+    ...(b.confirm
+      ? {
+          confirm: {
+            title: plain(b.confirm.title, 100),
+            text: mrkdwn(b.confirm.text, 300),
+            confirm: plain(b.confirm.yes, 30),
+            deny: plain(b.confirm.no, 30),
+          },
+        }
+      : {}),
+  };
+}
+
+function render(block: Block): SlackBlock[] {
+  switch (block.type) {
+    case 'header':
+      return [{ type: 'header', text: plain(block.text, LIMIT.header) }];
+    case 'text':
+      return [{ type: 'section', text: mrkdwn(block.text || ' ', LIMIT.section) }];
+    case 'fields':
+      return chunk(block.fields, LIMIT.fields).map((fields) => ({
+        type: 'section',
+        fields: fields.map((f) => mrkdwn(f || ' ', LIMIT.field)),
+      }));
+    case 'context':
+      return [{ type: 'context', elements: [mrkdwn(block.text, LIMIT.context)] }];
+    case 'divider':
+      return [{ type: 'divider' }];
+    case 'buttons':
+      return chunk(block.buttons, LIMIT.actions).map((bs) => ({ type: 'actions', elements: bs.map(button) }));
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function toBlockKit(card: Card): { text: string; blocks: SlackBlock[] } {
+  const blocks = card.blocks.flatMap(render);
+  if (blocks.length > LIMIT.blocks) {
+    const kept = blocks.slice(0, LIMIT.blocks - 1);
+    kept.push({ type: 'context', elements: [mrkdwn(`… ${blocks.length - kept.length} more blocks not shown`, 200)] });
+    return { text: cut(card.text, 4000), blocks: kept };
+  }
+  return { text: cut(card.text, 4000), blocks };
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/** The `/spark` grammar: every subcommand, its arguments, and one line of help. */
+
+const VERSION = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+const version = (example: string) =>
+  z
+    .string({ error: `a version is missing: type \`${example}\`` })
+    .regex(VERSION, { error: (i) => `\`${String(i.input)}\` is not a version: use vMAJOR.MINOR.PATCH, e.g. \`${example}\`` });
+
+const START_AT = /^(?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}$/;
+
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  /** Builds the command from the words after the subcommand. */
+  schema: z.ZodType<Command>;
+}
+
+export type Command =
+  | { name: 'help' }
+  | { name: 'status' }
+  | { name: 'freeze' }
+  | { name: 'preflight' | 'redteam' | 'gonogo' | 'canary' | 'evidence' | 'oneliner'; version: string }
+  | { name: 'rollback'; reason: string | undefined }
+  | { name: 'incident'; summary: string }
+  | { name: 'runofshow'; version: string; at: string }
+  | { name: 'runofshow-cancel' };
+
+type Words = string[];
+
+const noArgs = <N extends 'help' | 'status' | 'freeze'>(name: N, usage: string) =>
+  z
+    .array(z.string())
+    .max(0, { error: (i) => `\`${(i.input as Words).join(' ')}\` was not expected: type \`${usage}\`` })
+    .transform(() => ({ name }));
+
+const versionArg = <N extends 'preflight' | 'redteam' | 'gonogo' | 'canary' | 'evidence' | 'oneliner'>(name: N) => {
+  const example = `/spark ${name} v1.4.0`;
+  return z
+    .tuple([version(example)], {
+      error: (i) => (Array.isArray(i.input) && i.input.length > 1 ? `too many words: type \`${example}\`` : `a version is missing: type \`${example}\``),
+    })
+    .transform(([v]) => ({ name, version: v }));
+};
+
+const runOfShow = z.array(z.string()).transform((words, ctx): Command => {
+  if (words.length === 1 && words[0] === 'cancel') return { name: 'runofshow-cancel' };
+  const example = '/spark runofshow v1.4.0 21:30';
+  const [v, ...when] = words;
+  const checked = version(example).safeParse(v);
+  if (!checked.success) {
+    ctx.addIssue({ code: 'custom', message: checked.error.issues[0]?.message ?? 'bad version' });
+    return z.NEVER;
+  }
+  const at = when.join(' ');
+  if (!START_AT.test(at)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: at
+        ? `\`${at}\` is not a start time: use HH:MM (Europe/Istanbul, today) or YYYY-MM-DD HH:MM, e.g. \`${example}\``
+        : `a start time is missing: type \`${example}\``,
+    });
+    return z.NEVER;
+  }
+  return { name: 'runofshow', version: checked.data, at };
+});
+
+const rest = (words: Words) => words.join(' ').trim();
+
+export const COMMANDS: CommandSpec[] = [
+  { name: 'help', usage: '/spark help', summary: 'this list', schema: noArgs('help', '/spark help') },
+  { name: 'preflight', usage: '/spark preflight <version>', summary: 'run the ten pre-deploy checks and seal their evidence', schema: versionArg('preflight') },
+  { name: 'redteam', usage: '/spark redteam <version>', summary: 'the 15-item red-team review: 10 manual items, 5 automated attacks', schema: versionArg('redteam') },
+  { name: 'gonogo', usage: '/spark gonogo <version>', summary: 'the 10-minute GO/NO-GO vote of the required approvers', schema: versionArg('gonogo') },
+  { name: 'canary', usage: '/spark canary <version>', summary: 'walk traffic 1 % → 5 % → 25 % → 50 % → 100 %, rolling back by itself on a breach', schema: versionArg('canary') },
+  {
+    name: 'rollback',
+    usage: '/spark rollback [reason]',
+    summary: 'roll the running canary back now, at any stage',
+    schema: z.array(z.string()).transform((w) => ({ name: 'rollback' as const, reason: rest(w) || undefined })),
+  },
+  { name: 'status', usage: '/spark status', summary: 'what is running now: releases, timers, undelivered messages', schema: noArgs('status', '/spark status') },
+  { name: 'freeze', usage: '/spark freeze', summary: 'the freeze state now, the next window, and why', schema: noArgs('freeze', '/spark freeze') },
+  {
+    name: 'incident',
+    usage: '/spark incident <summary>',
+    summary: 'open an incident in #spark-incidents and page the on-call engineer',
+    schema: z
+      .array(z.string())
+      .transform(rest)
+      .pipe(z.string().min(1, { error: 'a summary is missing: type `/spark incident 5xx spike on order API`' }))
+      .transform((summary) => ({ name: 'incident' as const, summary })),
+  },
+  { name: 'evidence', usage: '/spark evidence <version>', summary: "verify a release's evidence files and audit chain", schema: versionArg('evidence') },
+  { name: 'oneliner', usage: '/spark oneliner <version>', summary: "print the release one-liner from the canary's measured values", schema: versionArg('oneliner') },
+  {
+    name: 'runofshow',
+    usage: '/spark runofshow <version> <HH:MM> | cancel',
+    summary: 'schedule the T-30 … T-0 countdown (Europe/Istanbul time), or cancel it',
+    schema: runOfShow,
+  },
+];
+
+export type Parsed = { ok: true; command: Command } | { ok: false; problem: string };
+
+export function parseCommand(text: string): Parsed {
+  const [sub = '', ...words] = text.trim().split(/\s+/).filter(Boolean);
+  const name = sub.toLowerCase();
+  if (!name) return { ok: true, command: { name: 'help' } };
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (!spec) {
+    const near = COMMANDS.filter((c) => c.name.startsWith(name.slice(0, 3))).map((c) => `\`/spark ${c.name}\``);
+    const hint = near.length ? `Did you mean ${near.join(' or ')}? ` : '';
+    return { ok: false, problem: `\`${sub}\` is not a /spark command. ${hint}Type \`/spark help\` for the list.` };
+  }
+  const parsed = spec.schema.safeParse(words);
+  if (parsed.success) return { ok: true, command: parsed.data };
+  const problem = parsed.error.issues[0]?.message ?? 'the arguments are not right';
+  return { ok: false, problem: `${problem}\nUsage: \`${spec.usage}\`` };
+}

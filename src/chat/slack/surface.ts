@@ -1,0 +1,33 @@
+import type { Context, RespondFn } from '@slack/bolt';
+import type { Logger } from '../../log.ts';
+import { scrubSecrets } from '../../log.ts';
+import type { BotMetrics } from '../../server/metrics.ts';
+
+/** What every Slack listener shares: ack latency measurement and one way to report a failure to the person. */
+export interface Surface {
+  acked(kind: 'command' | 'action' | 'view', context: Context): void;
+  guard(respond: RespondFn, work: () => Promise<void>): Promise<void>;
+}
+
+/** Set by the receiver the moment a request arrives, so the ack histogram includes Bolt's own work. */
+export const receivedAt = () => ({ receivedAt: performance.now() });
+
+export function createSurface(metrics: BotMetrics, log: Logger): Surface {
+  return {
+    acked(kind, context) {
+      const start = context.receivedAt;
+      if (typeof start === 'number') metrics.ackSeconds.observe({ kind }, (performance.now() - start) / 1000);
+    },
+    async guard(respond, work) {
+      try {
+        await work();
+      } catch (err) {
+        log.error({ err }, 'a Slack request failed after its ack');
+        const reason = scrubSecrets((err as Error).message);
+        await respond({ response_type: 'ephemeral', replace_original: false, text: `That did not complete: ${reason}. Try again; if it keeps failing, the bot's log has the details.` }).catch(
+          (e: unknown) => log.error({ err: e }, 'could not tell the user about the failure'),
+        );
+      }
+    },
+  };
+}

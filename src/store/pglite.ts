@@ -1,0 +1,30 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { Db, Session, Sql } from './db.ts';
+
+/**
+ * Opens the embedded database in dataDir (in memory when undefined).
+ * A fresh directory is seeded from `template` (a dumped, empty data dir) when one exists:
+ * loading it takes a fraction of a second, where a fresh initdb in WASM takes seconds.
+ */
+export async function openPglite(dataDir: string | undefined, template?: string): Promise<Db> {
+  const fresh = dataDir === undefined || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const loadDataDir = fresh && template && existsSync(template) ? new Blob([readFileSync(template)]) : undefined;
+  const pg = await PGlite.create({ dataDir, loadDataDir });
+
+  const over = (c: Pick<PGlite, 'query'>): Sql => ({
+    async query(text, params) {
+      return (await c.query(text, params as unknown[])).rows as never[];
+    },
+  });
+  const session: Session = { ...over(pg), exec: async (script) => void (await pg.exec(script)) };
+
+  return {
+    engine: 'pglite',
+    ...over(pg),
+    transaction: (fn) => pg.transaction((tx) => fn(over(tx))),
+    session: (fn) => fn(session),
+    close: () => pg.close(),
+  };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, parseCommand } from '../src/chat/commands.ts';
+
+const problem = (text: string) => {
+  const p = parseCommand(text);
+  if (p.ok) throw new Error(`expected a usage error for "${text}"`);
+  return p.problem;
+};
+
+describe('the /spark grammar', () => {
+  it('knows every command of the ritual', () => {
+    expect(COMMANDS.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['preflight', 'redteam', 'gonogo', 'canary', 'rollback', 'status', 'freeze', 'incident', 'evidence', 'oneliner', 'runofshow']),
+    );
+  });
+
+  it('parses versions, reasons, summaries and start times', () => {
+    expect(parseCommand('canary v1.4.0')).toEqual({ ok: true, command: { name: 'canary', version: 'v1.4.0' } });
+    expect(parseCommand(' PREFLIGHT  v1.4.0-rc.1 ')).toEqual({ ok: true, command: { name: 'preflight', version: 'v1.4.0-rc.1' } });
+    expect(parseCommand('rollback p95 at 420 ms')).toEqual({ ok: true, command: { name: 'rollback', reason: 'p95 at 420 ms' } });
+    expect(parseCommand('rollback')).toEqual({ ok: true, command: { name: 'rollback', reason: undefined } });
+    expect(parseCommand('incident 5xx spike')).toEqual({ ok: true, command: { name: 'incident', summary: '5xx spike' } });
+    expect(parseCommand('runofshow v1.4.0 2026-11-25 21:30')).toEqual({ ok: true, command: { name: 'runofshow', version: 'v1.4.0', at: '2026-11-25 21:30' } });
+    expect(parseCommand('runofshow cancel')).toEqual({ ok: true, command: { name: 'runofshow-cancel' } });
+    expect(parseCommand('')).toEqual({ ok: true, command: { name: 'help' } });
+  });
+
+  it('says a version is missing and shows the right form', () => {
+    expect(problem('canary')).toContain('a version is missing: type `/spark canary v1.4.0`');
+  });
+
+  it('rejects a version that is not vMAJOR.MINOR.PATCH', () => {
+    expect(problem('canary 1.4')).toContain('`1.4` is not a version: use vMAJOR.MINOR.PATCH, e.g. `/spark canary v1.4.0`');
+    expect(problem('gonogo v1.4')).toContain('`v1.4` is not a version');
+  });
+
+  it('names an unknown subcommand and suggests a near one', () => {
+    expect(problem('deploy v1.4.0')).toBe('`deploy` is not a /spark command. Type `/spark help` for the list.');
+    expect(problem('cana v1.4.0')).toContain('Did you mean `/spark canary`?');
+  });
+
+  it('refuses extra words, a missing summary and a bad start time', () => {
+    expect(problem('canary v1.4.0 now')).toContain('too many words');
+    expect(problem('status please')).toContain('`please` was not expected');
+    expect(problem('incident')).toContain('a summary is missing');
+    expect(problem('runofshow v1.4.0 9pm')).toContain('`9pm` is not a start time');
+  });
+});

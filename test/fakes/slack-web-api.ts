@@ -1,0 +1,553 @@
+/**
+ * A loopback fake of the Slack Web API for tests.
+ *
+ * `startFakeSlack()` listens on 127.0.0.1 (ephemeral port) and answers the handful of
+ * Web API methods the bot uses the way Slack documents them. Point Bolt at it with
+ * `clientOptions: { slackApiUrl: fake.url }` (or `new WebClient(token, { slackApiUrl: fake.url })`).
+ *
+ * Every request that reaches the server is recorded in `calls`, including requests that
+ * were answered with an injected failure (`failNext`) or with `not_authed`; use the
+ * `status` / `response` fields (or a `waitFor` predicate) to tell them apart.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  /** Web API method (`chat.postMessage`), or `response_url` for POSTs to `respondUrl(id)`. */
+  method: string;
+  /** Parsed request body (JSON, or form-encoded with JSON-looking nested values decoded). */
+  body: Record<string, unknown>;
+  /** Request headers, lower-cased names. */
+  headers: Record<string, string | undefined>;
+  /** `Date.now()` when the request was answered. */
+  at: number;
+  /** Request path, e.g. `/api/chat.postMessage` or `/response/abc`. */
+  path: string;
+  /** HTTP status the fake answered with (429/500 for injected failures). */
+  status: number;
+  /** The answer sent back (parsed JSON object, or the plain-text body for a 500). */
+  response: unknown;
+}
+
+export type FailureSpec = { status: 429; retryAfter: number } | { status: 500 };
+
+export interface FakeMessage {
+  type: 'message';
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown;
+  attachments?: unknown;
+  thread_ts?: string;
+  user: string;
+  bot_id: string;
+  app_id: string;
+  team: string;
+  edited?: { user: string; ts: string };
+  [key: string]: unknown;
+}
+
+export interface FakeView {
+  id: string;
+  team_id: string;
+  type: string;
+  external_id?: string;
+  [key: string]: unknown;
+}
+
+export interface FakeSlack {
+  /** Base URL of the fake Web API, ending in `/api/`. */
+  url: string;
+  /** Base URL of the server, ending in `/`. */
+  baseUrl: string;
+  /** Every request recorded so far, oldest first. */
+  calls: SlackCall[];
+  callsTo(method: string): SlackCall[];
+  /**
+   * Resolves with the first recorded call to `method` matching `predicate` — one already
+   * recorded, or the next one to arrive. Rejects after `timeoutMs`.
+   */
+  waitFor(method: string, predicate?: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
+  /** The next `n` Web API calls (not response_url POSTs) get this answer instead. Queues up. */
+  failNext(n: number, failure: FailureSpec): void;
+  /** URL (same server, path `/response/<id>`) that records POSTs as `response_url` calls. */
+  respondUrl(id: string): string;
+  /** Messages posted through the fake (not ephemeral ones), optionally for one channel (id or `#name`). */
+  messages(channel?: string): FakeMessage[];
+  /** Channel id the fake uses for a `#name` / `name`. Stable for a given name. */
+  channelId(name: string): string;
+  /** Forget calls, queued failures, messages, views and created channels. `ts` values keep increasing. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Identity the fake answers with (auth.test, message authorship). */
+export const FAKE_SLACK_IDS = {
+  teamId: 'T0FAKE',
+  teamDomain: 'fake-team',
+  teamName: 'Fake Team',
+  botUserId: 'U0BOT',
+  botId: 'B0BOT',
+  botUserName: 'sparkbot',
+  appId: 'A0FAKE',
+} as const;
+
+const TS_BASE_SEC = 1732400000;
+const TOKEN_RE = /^xox[bp]-[A-Za-z0-9-]+$/;
+/** Keys whose form values are plain strings even when they look like JSON. */
+const PLAIN_STRING_KEYS = new Set(['text', 'token', 'channel', 'ts', 'thread_ts', 'name', 'user', 'user_id', 'users', 'trigger_id', 'view_id', 'external_id', 'hash', 'timestamp']);
+
+type Answer = { status: number; json?: Record<string, unknown>; text?: string; headers?: Record<string, string> };
+type Args = Record<string, unknown>;
+
+interface Waiter {
+  method: string;
+  predicate: ((call: SlackCall) => boolean) | undefined;
+  resolve: (call: SlackCall) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+function stableId(prefix: string, key: string): string {
+  return prefix + createHash('sha1').update(key).digest('hex').slice(0, 10).toUpperCase();
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function decodeFormValue(key: string, value: string): unknown {
+  if (PLAIN_STRING_KEYS.has(key)) return value;
+  const t = value.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return value;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null ? parsed : value;
+  } catch {
+    return value;
+  }
+}
+
+function parseForm(raw: string): Args {
+  const out: Args = {};
+  for (const [k, v] of new URLSearchParams(raw)) out[k] = decodeFormValue(k, v);
+  return out;
+}
+
+function parseBody(raw: string, contentType: string | undefined): Args {
+  if (raw.length === 0) return {};
+  const ct = (contentType ?? '').toLowerCase();
+  if (ct.startsWith('application/json')) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Args) : { _json: parsed };
+    } catch {
+      return { _raw: raw };
+    }
+  }
+  if (ct.startsWith('application/x-www-form-urlencoded') || ct === '') return parseForm(raw);
+  return { _raw: raw };
+}
+
+function flattenHeaders(h: IncomingMessage['headers']): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const ok = (json: Record<string, unknown>): Answer => ({ status: 200, json: { ok: true, ...json } });
+const err = (error: string, extra: Record<string, unknown> = {}): Answer => ({ status: 200, json: { ok: false, error, ...extra } });
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: SlackCall[] = [];
+  const failures: FailureSpec[] = [];
+  const waiters = new Set<Waiter>();
+  /** channel id -> ts -> message */
+  const messages = new Map<string, Map<string, FakeMessage>>();
+  const views = new Map<string, FakeView>();
+  const homeViewIdByUser = new Map<string, string>();
+  /** channel id -> name, for channels we know a name of (created or addressed by name). */
+  const channelNames = new Map<string, string>();
+  const createdChannels = new Set<string>();
+  let tsSeq = 0;
+  let viewSeq = 0;
+  let closed = false;
+
+  const nextTs = (): string => {
+    tsSeq += 1;
+    const micros = tsSeq * 100;
+    const sec = TS_BASE_SEC + Math.floor(micros / 1_000_000);
+    return `${sec}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  };
+
+  const channelIdFor = (name: string): string => {
+    const clean = name.replace(/^#/, '');
+    const id = stableId('C', `channel:${clean}`);
+    channelNames.set(id, clean);
+    return id;
+  };
+
+  /** Resolve the `channel` argument the way Slack does: ids echo, names map, user ids open a DM. */
+  const resolveChannel = (raw: unknown): string | undefined => {
+    const c = str(raw)?.trim();
+    if (!c) return undefined;
+    if (c.startsWith('#')) return c.length > 1 ? channelIdFor(c) : undefined;
+    // Slack channel names are lower-case, so an upper-case id-shaped string is an id.
+    if (/^[CGD][A-Z0-9]+$/.test(c)) return c;
+    if (/^[UW][A-Z0-9]+$/.test(c)) return stableId('D', `dm:${c}`);
+    return channelIdFor(c);
+  };
+
+  const record = (call: SlackCall): void => {
+    calls.push(call);
+    for (const w of [...waiters]) {
+      if (w.method !== call.method) continue;
+      let matched: boolean;
+      try {
+        matched = !w.predicate || w.predicate(call);
+      } catch (e) {
+        clearTimeout(w.timer);
+        waiters.delete(w);
+        w.reject(e instanceof Error ? e : new Error(String(e)));
+        continue;
+      }
+      if (matched) {
+        clearTimeout(w.timer);
+        waiters.delete(w);
+        w.resolve(call);
+      }
+    }
+  };
+
+  const isAuthed = (headers: Record<string, string | undefined>, body: Args): boolean => {
+    const auth = headers['authorization'];
+    if (auth !== undefined) {
+      const m = /^Bearer\s+(\S+)$/i.exec(auth.trim());
+      return m !== null && TOKEN_RE.test(m[1] ?? '');
+    }
+    const token = str(body['token']);
+    return token !== undefined && TOKEN_RE.test(token);
+  };
+
+  const storeMessage = (m: FakeMessage): void => {
+    let byTs = messages.get(m.channel);
+    if (!byTs) messages.set(m.channel, (byTs = new Map()));
+    byTs.set(m.ts, m);
+  };
+
+  const hasContent = (a: Args): boolean =>
+    (str(a['text']) ?? '') !== '' || (Array.isArray(a['blocks']) && a['blocks'].length > 0) || (Array.isArray(a['attachments']) && a['attachments'].length > 0) || (typeof a['blocks'] === 'string' && a['blocks'] !== '');
+
+  const viewObject = (raw: unknown): Args | undefined => (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Args) : undefined);
+
+  const buildView = (id: string, spec: Args, extra: Args): FakeView => ({
+    id,
+    team_id: FAKE_SLACK_IDS.teamId,
+    type: str(spec['type']) ?? 'modal',
+    blocks: spec['blocks'] ?? [],
+    private_metadata: str(spec['private_metadata']) ?? '',
+    callback_id: str(spec['callback_id']) ?? '',
+    state: { values: {} },
+    hash: `${Date.now()}.${createHash('sha1').update(id + String(viewSeq)).digest('hex').slice(0, 8)}`,
+    title: spec['title'] ?? null,
+    close: spec['close'] ?? null,
+    submit: spec['submit'] ?? null,
+    clear_on_close: Boolean(spec['clear_on_close']),
+    notify_on_close: Boolean(spec['notify_on_close']),
+    previous_view_id: null,
+    root_view_id: id,
+    app_id: FAKE_SLACK_IDS.appId,
+    external_id: str(spec['external_id']) ?? '',
+    app_installed_team_id: FAKE_SLACK_IDS.teamId,
+    bot_id: FAKE_SLACK_IDS.botId,
+    ...extra,
+  });
+
+  const newViewId = (): string => {
+    viewSeq += 1;
+    return `V${String(viewSeq).padStart(10, '0')}`;
+  };
+
+  const handlers: Record<string, (a: Args) => Answer> = {
+    'auth.test': () =>
+      ok({
+        url: `https://${FAKE_SLACK_IDS.teamDomain}.slack.com/`,
+        team: FAKE_SLACK_IDS.teamName,
+        user: FAKE_SLACK_IDS.botUserName,
+        team_id: FAKE_SLACK_IDS.teamId,
+        user_id: FAKE_SLACK_IDS.botUserId,
+        bot_id: FAKE_SLACK_IDS.botId,
+        is_enterprise_install: false,
+      }),
+
+    'chat.postMessage': (a) => {
+      const channel = resolveChannel(a['channel']);
+      if (!channel) return err('channel_not_found');
+      if (!hasContent(a)) return err('no_text');
+      const ts = nextTs();
+      const message: FakeMessage = {
+        type: 'message',
+        channel,
+        ts,
+        user: FAKE_SLACK_IDS.botUserId,
+        bot_id: FAKE_SLACK_IDS.botId,
+        app_id: FAKE_SLACK_IDS.appId,
+        team: FAKE_SLACK_IDS.teamId,
+        text: str(a['text']) ?? '',
+      };
+      if (a['blocks'] !== undefined) message.blocks = a['blocks'];
+      if (a['attachments'] !== undefined) message.attachments = a['attachments'];
+      const threadTs = str(a['thread_ts']);
+      if (threadTs) message.thread_ts = threadTs;
+      storeMessage(message);
+      const { channel: _c, ...wire } = message;
+      return ok({ channel, ts, message: wire });
+    },
+
+    'chat.update': (a) => {
+      const channel = resolveChannel(a['channel']);
+      if (!channel) return err('channel_not_found');
+      const ts = str(a['ts']);
+      const existing = ts ? messages.get(channel)?.get(ts) : undefined;
+      if (!ts || !existing) return err('message_not_found');
+      if (!hasContent(a)) return err('no_text');
+      if (a['text'] !== undefined) existing.text = str(a['text']) ?? '';
+      if (a['blocks'] !== undefined) existing.blocks = a['blocks'];
+      if (a['attachments'] !== undefined) existing.attachments = a['attachments'];
+      existing.edited = { user: FAKE_SLACK_IDS.botUserId, ts: nextTs() };
+      const { channel: _c, ...wire } = existing;
+      return ok({ channel, ts, text: existing.text ?? '', message: wire });
+    },
+
+    'chat.postEphemeral': (a) => {
+      const channel = resolveChannel(a['channel']);
+      if (!channel) return err('channel_not_found');
+      if (!str(a['user'])) return err('user_not_in_channel');
+      if (!hasContent(a)) return err('no_text');
+      return ok({ message_ts: nextTs() });
+    },
+
+    'views.publish': (a) => {
+      const userId = str(a['user_id']);
+      const spec = viewObject(a['view']);
+      if (!userId || !spec) return err('invalid_arguments');
+      let id = homeViewIdByUser.get(userId);
+      if (!id) homeViewIdByUser.set(userId, (id = newViewId()));
+      const view = buildView(id, { ...spec, type: str(spec['type']) ?? 'home' }, {});
+      views.set(id, view);
+      return ok({ view });
+    },
+
+    'views.open': (a) => {
+      const spec = viewObject(a['view']);
+      if (!str(a['trigger_id']) || !spec) return err('invalid_arguments');
+      const id = newViewId();
+      const view = buildView(id, spec, {});
+      views.set(id, view);
+      return ok({ view });
+    },
+
+    'views.update': (a) => {
+      const spec = viewObject(a['view']);
+      if (!spec) return err('invalid_arguments');
+      const viewId = str(a['view_id']);
+      const externalId = str(a['external_id']);
+      if (!viewId && !externalId) return err('invalid_arguments');
+      const existing = viewId ? views.get(viewId) : [...views.values()].find((v) => v.external_id === externalId);
+      if (!existing) return err('not_found');
+      const view = buildView(existing.id, { ...spec, type: str(spec['type']) ?? existing.type }, { root_view_id: existing['root_view_id'] ?? existing.id });
+      views.set(existing.id, view);
+      return ok({ view });
+    },
+
+    'conversations.create': (a) => {
+      const name = str(a['name']) ?? '';
+      if (name === '') return err('invalid_name_required');
+      if (name.length > 80) return err('invalid_name_maxlength');
+      if (!/^[a-z0-9_-]+$/.test(name)) return err('invalid_name_specials');
+      const id = channelIdFor(name);
+      if (createdChannels.has(id)) return err('name_taken');
+      createdChannels.add(id);
+      const isPrivate = str(a['is_private']) === 'true';
+      return ok({
+        channel: {
+          id,
+          name,
+          name_normalized: name,
+          is_channel: !isPrivate,
+          is_group: isPrivate,
+          is_private: isPrivate,
+          is_archived: false,
+          is_general: false,
+          created: Math.floor(Date.now() / 1000),
+          creator: FAKE_SLACK_IDS.botUserId,
+          is_member: true,
+          topic: { value: '', creator: '', last_set: 0 },
+          purpose: { value: '', creator: '', last_set: 0 },
+        },
+      });
+    },
+
+    'conversations.invite': (a) => {
+      const channel = resolveChannel(a['channel']);
+      if (!channel) return err('channel_not_found');
+      if (!str(a['users'])) return err('no_user');
+      return ok({ channel: { id: channel, name: channelNames.get(channel) } });
+    },
+
+    'conversations.join': (a) => {
+      const channel = resolveChannel(a['channel']);
+      if (!channel) return err('channel_not_found');
+      return ok({ channel: { id: channel, name: channelNames.get(channel) } });
+    },
+
+    'pins.add': (a) => {
+      const channel = resolveChannel(a['channel']);
+      if (!channel) return err('channel_not_found');
+      const ts = str(a['timestamp']);
+      if (!ts) return err('no_item_specified');
+      if (!messages.get(channel)?.has(ts)) return err('message_not_found');
+      return ok({});
+    },
+  };
+
+  const answerApi = (method: string, headers: Record<string, string | undefined>, body: Args): Answer => {
+    const failure = failures.shift();
+    if (failure) {
+      if (failure.status === 429) {
+        return { status: 429, json: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(failure.retryAfter) } };
+      }
+      return { status: 500, text: 'Internal Server Error' };
+    }
+    const handler = handlers[method];
+    if (!handler) return err('unknown_method', { req_method: method });
+    if (!isAuthed(headers, body)) return err('not_authed');
+    return handler(body);
+  };
+
+  const send = (res: ServerResponse, a: Answer): void => {
+    if (a.json !== undefined) {
+      res.writeHead(a.status, { 'Content-Type': 'application/json; charset=utf-8', ...a.headers });
+      res.end(JSON.stringify(a.json));
+    } else {
+      res.writeHead(a.status, { 'Content-Type': 'text/plain; charset=utf-8', ...a.headers });
+      res.end(a.text ?? '');
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const raw = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const headers = flattenHeaders(req.headers);
+      const query: Args = {};
+      for (const [k, v] of url.searchParams) query[k] = decodeFormValue(k, v);
+      const body: Args = { ...query, ...parseBody(raw, headers['content-type']) };
+
+      const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
+      const respMatch = /^\/response\/([^/]+)$/.exec(url.pathname);
+      let method: string;
+      let answer: Answer;
+      if (apiMatch && (req.method === 'POST' || req.method === 'GET')) {
+        method = apiMatch[1] ?? '';
+        answer = answerApi(method, headers, body);
+      } else if (respMatch && req.method === 'POST') {
+        method = 'response_url';
+        answer = ok({});
+      } else {
+        send(res, { status: 404, text: 'Not Found' });
+        return;
+      }
+      record({ method, body, headers, at: Date.now(), path: url.pathname, status: answer.status, response: answer.json ?? answer.text });
+      send(res, answer);
+    })().catch((e: unknown) => {
+      if (!res.headersSent) send(res, { status: 500, text: `fake slack error: ${String(e)}` });
+      else res.end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}/`;
+
+  const fake: FakeSlack = {
+    url: `${baseUrl}api/`,
+    baseUrl,
+    calls,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    waitFor(method, predicate, timeoutMs = 5000) {
+      let existing: SlackCall | undefined;
+      try {
+        existing = calls.find((c) => c.method === method && (!predicate || predicate(c)));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+      if (existing) return Promise.resolve(existing);
+      if (closed) return Promise.reject(new Error(`fake slack is closed; no ${method} call`));
+      return new Promise<SlackCall>((resolve, reject) => {
+        const waiter: Waiter = {
+          method,
+          predicate,
+          resolve,
+          reject,
+          timer: setTimeout(() => {
+            waiters.delete(waiter);
+            const seen = calls.map((c) => c.method).join(', ') || '(none)';
+            reject(new Error(`timed out after ${timeoutMs}ms waiting for a matching ${method} call; calls seen: ${seen}`));
+          }, timeoutMs),
+        };
+        waiters.add(waiter);
+      });
+    },
+    failNext(n, failure) {
+      for (let i = 0; i < n; i++) failures.push(failure);
+    },
+    respondUrl: (id) => `${baseUrl}response/${encodeURIComponent(id)}`,
+    messages(channel) {
+      if (channel === undefined) return [...messages.values()].flatMap((m) => [...m.values()]);
+      const id = resolveChannel(channel);
+      return id ? [...(messages.get(id)?.values() ?? [])] : [];
+    },
+    channelId: (name) => channelIdFor(name),
+    reset() {
+      calls.length = 0;
+      failures.length = 0;
+      messages.clear();
+      views.clear();
+      homeViewIdByUser.clear();
+      createdChannels.clear();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const w of waiters) {
+        clearTimeout(w.timer);
+        w.reject(new Error(`fake slack closed while waiting for ${w.method}`));
+      }
+      waiters.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+  return fake;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // PGlite opens in about half a second from the install-time template, several seconds without it.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // CI must not pass on a focused or skipped test.
+    allowOnly: false,
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
+  },
+});
