@@ -76,7 +76,20 @@ export function parseConfigText(text: string, source = '(text)'): ConfigResult {
 export function validateConfig(value: unknown, source = '(value)'): ConfigResult {
   const result = configSchema.safeParse(value, { error: errorMap });
   if (result.success) return { ok: true, config: result.data, source };
-  return { ok: false, problems: formatIssues(result.error.issues), source };
+  return { ok: false, problems: formatIssues(bySection(result.error.issues)), source };
+}
+
+/** Issues grouped by top-level section, in schema order (cross-field rules otherwise come last). */
+function bySection(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const order = Object.keys(configSchema.shape);
+  const rank = (iss: z.core.$ZodIssue) => {
+    const i = order.indexOf(String(iss.path[0]));
+    return i === -1 ? order.length : i;
+  };
+  return issues
+    .map((iss, i) => ({ iss, i }))
+    .sort((a, b) => rank(a.iss) - rank(b.iss) || a.i - b.i)
+    .map(({ iss }) => iss);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,7 +146,11 @@ function unknownKeyMessage(key: string, known: string[]): string {
   if (known.length === 0) return 'unknown key';
   const close = known
     .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
-    .filter(({ k, d }) => d <= Math.max(1, Math.floor(k.length / 4)))
+    .filter(({ k, d }) => {
+      const [a, b] = [key.toLowerCase(), k.toLowerCase()];
+      const prefix = Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a));
+      return prefix || d <= Math.max(1, Math.floor(k.length / 4));
+    })
     .sort((a, b) => a.d - b.d)[0];
   if (close) return `unknown key; did you mean "${close.k}"?`;
   return `unknown key; expected one of ${known.join(', ')}`;

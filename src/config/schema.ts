@@ -553,6 +553,21 @@ interface Ctx {
   addIssue(issue: { code: 'custom'; message: string; path: Path }): void;
 }
 
+/**
+ * The value at `path`, or undefined when it is missing or was already reported as broken. A broken
+ * field can still hold its raw input (a bare `10` where a duration was expected): reading it as
+ * milliseconds would invent a second, misleading problem.
+ */
+function at(ctx: Ctx, path: Path): unknown {
+  if (flagged(ctx, path)) return undefined;
+  let v: unknown = ctx.value;
+  for (const seg of path) {
+    if (typeof seg === 'number') v = Array.isArray(v) ? v[seg] : undefined;
+    else v = isObject(v) ? v[seg] : undefined;
+  }
+  return v;
+}
+
 const rec = (v: unknown): Record<string, unknown> => (isObject(v) ? v : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -579,7 +594,9 @@ function uniqueIds(ctx: Ctx, items: unknown[], path: Path, what: string, key = '
 }
 
 function checkRoles(ctx: Ctx, cfg: Record<string, unknown>): void {
-  const roles = rec(cfg.roles);
+  // roles itself broken (not a map): already reported; every role would look unknown
+  if (!isObject(cfg.roles)) return;
+  const roles = cfg.roles;
   const defined = Object.keys(roles);
   const reportedEmpty = new Set<string>();
   const need = (role: string, path: Path, usedBy: string) => {
@@ -592,9 +609,9 @@ function checkRoles(ctx: Ctx, cfg: Record<string, unknown>): void {
       ctx.addIssue({ code: 'custom', path: ['roles', role], message: `has no users, but ${usedBy} needs it` });
     }
   };
-  if (isObject(cfg.roles) && !Object.hasOwn(roles, IC_ROLE)) {
+  if (!Object.hasOwn(roles, IC_ROLE)) {
     ctx.addIssue({ code: 'custom', path: ['roles'], message: `must define the "${IC_ROLE}" role: the IC confirms GO and leads incidents` });
-  } else if (isObject(cfg.roles)) {
+  } else {
     need(IC_ROLE, ['roles', IC_ROLE], 'the ritual');
   }
 
@@ -622,9 +639,9 @@ function checkRoles(ctx: Ctx, cfg: Record<string, unknown>): void {
 function checkStages(ctx: Ctx, cfg: Record<string, unknown>): void {
   const stages = list(cfg.stages);
   let prev: number | undefined;
-  stages.forEach((s, i) => {
-    const w = num(rec(s).weight);
-    if (w === undefined || flagged(ctx, ['stages', i, 'weight'])) {
+  stages.forEach((_, i) => {
+    const w = num(at(ctx, ['stages', i, 'weight']));
+    if (w === undefined) {
       prev = undefined;
       return;
     }
@@ -634,8 +651,8 @@ function checkStages(ctx: Ctx, cfg: Record<string, unknown>): void {
     prev = w;
   });
   const lastIndex = stages.length - 1;
-  const last = num(rec(stages[lastIndex]).weight);
-  if (last !== undefined && last !== 100 && !flagged(ctx, ['stages', lastIndex, 'weight'])) {
+  const last = num(at(ctx, ['stages', lastIndex, 'weight']));
+  if (last !== undefined && last !== 100) {
     ctx.addIssue({ code: 'custom', path: ['stages', lastIndex, 'weight'], message: `the last stage must be 100 %, got ${last}` });
   }
 }
@@ -643,9 +660,9 @@ function checkStages(ctx: Ctx, cfg: Record<string, unknown>): void {
 function checkCadence(ctx: Ctx, cfg: Record<string, unknown>): void {
   const base: Path = ['firstNight', 'cadence'];
   let prevEnd: number | undefined = 0;
-  list(rec(cfg.firstNight).cadence).forEach((w, i) => {
-    const from = num(rec(w).from);
-    const to = num(rec(w).to);
+  list(rec(cfg.firstNight).cadence).forEach((_, i) => {
+    const from = num(at(ctx, [...base, i, 'from']));
+    const to = num(at(ctx, [...base, i, 'to']));
     if (from !== undefined && prevEnd !== undefined) {
       if (i === 0 && from !== 0) {
         ctx.addIssue({ code: 'custom', path: [...base, 0, 'from'], message: `the first window must start at 0h, got ${dur(from)}` });
@@ -669,8 +686,8 @@ function checkEscalation(ctx: Ctx, cfg: Record<string, unknown>): void {
   const levels = list(rec(cfg.escalation).levels);
   uniqueIds(ctx, levels, ['escalation', 'levels'], 'level', 'level');
   let prev: number | undefined;
-  levels.forEach((l, i) => {
-    const after = num(rec(l).after);
+  levels.forEach((_, i) => {
+    const after = num(at(ctx, ['escalation', 'levels', i, 'after']));
     if (after === undefined) {
       prev = undefined;
       return;
@@ -685,27 +702,23 @@ function checkEscalation(ctx: Ctx, cfg: Record<string, unknown>): void {
 }
 
 function checkTimes(ctx: Ctx, cfg: Record<string, unknown>): void {
-  const gonogo = rec(cfg.gonogo);
-  const timebox = num(gonogo.timebox);
-  const reminderAt = num(gonogo.reminderAt);
+  const timebox = num(at(ctx, ['gonogo', 'timebox']));
+  const reminderAt = num(at(ctx, ['gonogo', 'reminderAt']));
   if (timebox !== undefined && reminderAt !== undefined && reminderAt >= timebox) {
     ctx.addIssue({ code: 'custom', path: ['gonogo', 'reminderAt'], message: `must be before the timebox (${dur(timebox)}), got ${dur(reminderAt)}` });
   }
 
-  const canary = rec(cfg.canary);
-  const interval = num(canary.analysisInterval);
-  const queryTimeout = num(canary.queryTimeout);
+  const interval = num(at(ctx, ['canary', 'analysisInterval']));
+  const queryTimeout = num(at(ctx, ['canary', 'queryTimeout']));
   if (interval !== undefined && queryTimeout !== undefined && queryTimeout >= interval) {
     ctx.addIssue({ code: 'custom', path: ['canary', 'queryTimeout'], message: `must be shorter than analysisInterval (${dur(interval)}), got ${dur(queryTimeout)}` });
   }
 
   const freeze = rec(cfg.freeze);
   for (const key of ['bistHours', 'dstMorningWindow'] as const) {
-    const w = rec(freeze[key]);
-    const start = str(w.start);
-    const end = str(w.end);
+    const start = str(at(ctx, ['freeze', key, 'start']));
+    const end = str(at(ctx, ['freeze', key, 'end']));
     if (start === undefined || end === undefined) continue;
-    if (flagged(ctx, ['freeze', key])) continue;
     if (end <= start) ctx.addIssue({ code: 'custom', path: ['freeze', key, 'end'], message: `must be after start (${start}), got ${end}` });
   }
   const days = list(freeze.tradingDays);

@@ -8,6 +8,11 @@
  * Every request that reaches the server is recorded in `calls`, including requests that
  * were answered with an injected failure (`failNext`) or with `not_authed`; use the
  * `status` / `response` fields (or a `waitFor` predicate) to tell them apart.
+ *
+ * Socket Mode: `apps.connections.open` takes the app-level token (`Authorization: Bearer xapp-…`)
+ * and answers `{ ok: true, url }` with the WebSocket URL set by `setSocketUrl(url)` (see
+ * `test/fakes/slack-socket-mode.ts`); no token is `not_authed`, any other token `invalid_auth`
+ * (both of which @slack/socket-mode treats as unrecoverable, so a bad token fails start-up at once).
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -71,6 +76,11 @@ export interface FakeSlack {
   waitFor(method: string, predicate?: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
   /** The next `n` Web API calls (not response_url POSTs) get this answer instead. Queues up. */
   failNext(n: number, failure: FailureSpec): void;
+  /**
+   * WebSocket URL `apps.connections.open` hands out (Socket Mode). Until set, that method answers
+   * `{ ok: false, error: 'fake_socket_url_not_set' }`. Survives `reset()`.
+   */
+  setSocketUrl(url: string | undefined): void;
   /** URL (same server, path `/response/<id>`) that records POSTs as `response_url` calls. */
   respondUrl(id: string): string;
   /** Messages posted through the fake (not ephemeral ones), optionally for one channel (id or `#name`). */
@@ -95,6 +105,8 @@ export const FAKE_SLACK_IDS = {
 
 const TS_BASE_SEC = 1732400000;
 const TOKEN_RE = /^xox[bp]-[A-Za-z0-9-]+$/;
+/** App-level tokens (Socket Mode), accepted only by `apps.connections.open`. */
+const APP_TOKEN_RE = /^xapp-[A-Za-z0-9-]+$/;
 /** Keys whose form values are plain strings even when they look like JSON. */
 const PLAIN_STRING_KEYS = new Set(['text', 'token', 'channel', 'ts', 'thread_ts', 'name', 'user', 'user_id', 'users', 'trigger_id', 'view_id', 'external_id', 'hash', 'timestamp']);
 
@@ -184,6 +196,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let tsSeq = 0;
   let viewSeq = 0;
   let closed = false;
+  let socketUrl: string | undefined;
 
   const nextTs = (): string => {
     tsSeq += 1;
@@ -231,14 +244,25 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     }
   };
 
-  const isAuthed = (headers: Record<string, string | undefined>, body: Args): boolean => {
+  /** The token a request carries: the Authorization header if present (even if malformed: `''`), else the `token` argument. */
+  const tokenOf = (headers: Record<string, string | undefined>, body: Args): string | undefined => {
     const auth = headers['authorization'];
-    if (auth !== undefined) {
-      const m = /^Bearer\s+(\S+)$/i.exec(auth.trim());
-      return m !== null && TOKEN_RE.test(m[1] ?? '');
-    }
-    const token = str(body['token']);
+    if (auth !== undefined) return /^Bearer\s+(\S+)$/i.exec(auth.trim())?.[1] ?? '';
+    return str(body['token']);
+  };
+
+  const isAuthed = (headers: Record<string, string | undefined>, body: Args): boolean => {
+    const token = tokenOf(headers, body);
     return token !== undefined && TOKEN_RE.test(token);
+  };
+
+  /** Socket Mode: only an app-level token may open a connection. */
+  const appsConnectionsOpen = (headers: Record<string, string | undefined>, body: Args): Answer => {
+    const token = tokenOf(headers, body);
+    if (token === undefined || token === '') return err('not_authed');
+    if (!APP_TOKEN_RE.test(token)) return err('invalid_auth');
+    if (socketUrl === undefined) return err('fake_socket_url_not_set');
+    return ok({ url: socketUrl });
   };
 
   const storeMessage = (m: FakeMessage): void => {
@@ -431,6 +455,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       return { status: 500, text: 'Internal Server Error' };
     }
+    if (method === 'apps.connections.open') return appsConnectionsOpen(headers, body);
     const handler = handlers[method];
     if (!handler) return err('unknown_method', { req_method: method });
     if (!isAuthed(headers, body)) return err('not_authed');
@@ -519,6 +544,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     failNext(n, failure) {
       for (let i = 0; i < n; i++) failures.push(failure);
+    },
+    setSocketUrl(url) {
+      socketUrl = url;
     },
     respondUrl: (id) => `${baseUrl}response/${encodeURIComponent(id)}`,
     messages(channel) {

@@ -1,0 +1,18 @@
+// npm run bench: measures and writes bench/results/*.json. Figures, never pass/fail.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchAck } from './ack.ts';
+import { benchStartup } from './startup.ts';
+
+mkdirSync('bench/results', { recursive: true });
+const write = (name: string, data: unknown) => writeFileSync(`bench/results/${name}.json`, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, data }, null, 2)}\n`);
+
+const startup = await benchStartup();
+write('startup', startup);
+console.table(startup);
+
+const ack = await benchAck(Number(process.env.BENCH_SECONDS ?? 10));
+write('ack', ack);
+for (const { target, figures } of ack) {
+  console.log(target);
+  console.table(figures);
+}

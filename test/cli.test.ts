@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSlack, type FakeSlack } from './fakes/slack-web-api.ts';
+import { spawnBot } from './support/bot-process.ts';
+
+async function run(args: string[], env: Record<string, string> = {}, stdin = '') {
+  const bot = await spawnBot(args, env, stdin);
+  const code = await bot.exited;
+  return { code, out: bot.stdout(), err: bot.stderr() };
+}
+
+describe('the command line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spark-cli-'));
+
+  it('runs a console script from stdin: help, a usage error, the status, and exits 0', async () => {
+    const r = await run([], {}, '/spark help\n/spark canary 1.4\n/spark status\n1\n');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('`/spark canary <version>` — walk traffic');
+    expect(r.out).toContain('`1.4` is not a version: use vMAJOR.MINOR.PATCH');
+    expect(r.out).toContain('No release in progress');
+    expect(r.out).toContain('(updated)');
+  });
+
+  it('validates the built-in defaults with config check', async () => {
+    const r = await run(['config', 'check']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('built-in defaults: valid — 5 stages, 8 signals, 20 triggers');
+  });
+
+  it('prints every problem of a broken config as path: message, exit 1', async () => {
+    const file = join(dir, 'broken.yml');
+    writeFileSync(file, 'stages:\n  - { weight: 50, hold: 15m }\n  - { weight: 10, hold: soon }\nlocale: de\n');
+    const r = await run(['config', 'check', file]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^stages\.1\.hold: .*"soon"/m);
+    expect(r.out).toMatch(/^locale: /m);
+    expect(r.out).toMatch(/problems$/m);
+  });
+
+  it('refuses to serve on a broken config, with the same lines', async () => {
+    const file = join(dir, 'broken2.yml');
+    writeFileSync(file, 'locale: de\n');
+    const r = await run([], { SPARK_CONFIG: file });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^locale: /m);
+    expect(r.err).toContain('refusing to start on an invalid config');
+  });
+
+  it('refuses a half-configured server with one clear line', async () => {
+    const r = await run([], { SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is missing: HTTP mode needs both (or SLACK_APP_TOKEN for Socket Mode)');
+  });
+
+  it('migrates and says where the schema is', async () => {
+    const r = await run(['migrate']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/applied 001\.do\.foundation\.sql.*; schema is at v\d+/);
+  });
+
+  it('exits 2 with the usage on a mistyped command line', async () => {
+    for (const args of [['deploy'], ['rehearse'], ['rehearse', '1.4'], ['rehearse', 'v1.4.0', '--inject', 'p95'], ['config', 'lint'], ['evidence']]) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toContain('Usage: npm start -- [command]');
+    }
+  });
+
+  it('says plainly that rehearse and evidence verify are not built yet (exit 1)', async () => {
+    const r = await run(['rehearse', 'v1.4.0', '--inject', 'p95@3']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('rehearse is not available in this build yet; nothing was run.');
+    const v = await run(['evidence', 'verify', 'v1.4.0']);
+    expect(v.code).toBe(1);
+  });
+
+  describe('with a Slack that rejects the token', () => {
+    let slack: FakeSlack;
+    beforeAll(async () => {
+      slack = await startFakeSlack();
+    });
+    afterAll(() => slack.close());
+
+    it('stops at start-up with one line instead of crashing later', async () => {
+      const r = await run([], { SLACK_BOT_TOKEN: 'not-a-token', SLACK_SIGNING_SECRET: 's', EVIDENCE_HMAC_KEY: 'k', SLACK_API_URL: slack.url, PORT: '0' });
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('Slack rejected SLACK_BOT_TOKEN');
+      expect(r.err).not.toContain('not-a-token');
+    });
+  });
+});
