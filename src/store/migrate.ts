@@ -41,10 +41,13 @@ export interface SchemaState {
   latest: number;
 }
 
+// The migrations shipped with this build do not change while it runs: read them once.
+let latestShipped: Promise<number> | undefined;
+
 export async function schemaState(db: Db): Promise<SchemaState> {
   return db.session(async (s) => {
     const p = postgrator(s);
-    const [version, latest] = [await p.getDatabaseVersion(), await p.getMaxVersion()];
-    return { version, latest };
+    latestShipped ??= p.getMaxVersion();
+    return { version: await p.getDatabaseVersion(), latest: await latestShipped };
   });
 }

@@ -94,7 +94,6 @@ export interface FakeSocketMode {
 
 interface Pending {
   envelope: Envelope;
-  started: number;
   resolve: (ack: SocketAck) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
@@ -278,7 +277,7 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
           pending.delete(envelope.envelope_id);
           reject(new Error(`no ack for ${type} envelope ${envelope.envelope_id} within ${timeoutMs}ms`));
         }, timeoutMs);
-        pending.set(envelope.envelope_id, { envelope, started, resolve, reject, timer });
+        pending.set(envelope.envelope_id, { envelope, resolve, reject, timer });
         typeOfEnvelope.set(envelope.envelope_id, { type, started });
         sent.push(envelope);
         ws.send(JSON.stringify(envelope), (e) => {
@@ -330,6 +329,7 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
       acks.length = 0;
       otherFrames.length = 0;
       closes.length = 0;
+      for (const id of typeOfEnvelope.keys()) if (!pending.has(id)) typeOfEnvelope.delete(id);
     },
 
     async close() {

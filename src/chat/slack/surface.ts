@@ -1,4 +1,5 @@
 import type { Context, RespondFn } from '@slack/bolt';
+import PQueue from 'p-queue';
 import type { Logger } from '../../log.ts';
 import { scrubSecrets } from '../../log.ts';
 import type { BotMetrics } from '../../server/metrics.ts';
@@ -12,7 +13,14 @@ export interface Surface {
 /** Set by the receiver the moment a request arrives, so the ack histogram includes Bolt's own work. */
 export const receivedAt = () => ({ receivedAt: performance.now() });
 
+/**
+ * Work after the ack runs a few at a time: a burst of commands then waits in line in memory
+ * instead of crowding the event loop, so the next request is still acked well inside Slack's 3 s.
+ */
+const AFTER_ACK_CONCURRENCY = 4;
+
 export function createSurface(metrics: BotMetrics, log: Logger): Surface {
+  const afterAck = new PQueue({ concurrency: AFTER_ACK_CONCURRENCY });
   return {
     acked(kind, context) {
       const start = context.receivedAt;
@@ -20,7 +28,7 @@ export function createSurface(metrics: BotMetrics, log: Logger): Surface {
     },
     async guard(respond, work) {
       try {
-        await work();
+        await afterAck.add(work);
       } catch (err) {
         log.error({ err }, 'a Slack request failed after its ack');
         const reason = scrubSecrets((err as Error).message);
