@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import bolt, { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { StatusContext } from '../../app/status.ts';
@@ -60,18 +62,18 @@ export async function startSlack(deps: SlackDeps): Promise<RunningSlack> {
   const { mode, slackApiUrl, router, metrics, log } = deps;
   const logger = boltLogger(log.child({ surface: 'slack' }));
   const ids = await whoAmI(mode.botToken, slackApiUrl);
-  const clientOptions = { slackApiUrl, logger };
+  // Each client gets its own options object: the Socket Mode client writes its own retry policy into the one it is given.
+  const clientOptions = () => ({ slackApiUrl, logger });
   const receiver =
     mode.kind === 'http'
       ? new HTTPReceiver({ signingSecret: mode.signingSecret, customRoutes: deps.routes, customPropertiesExtractor: receivedAt, logger })
       : new SocketModeReceiver({
           appToken: mode.appToken,
-          customRoutes: deps.routes,
           customPropertiesExtractor: receivedAt,
-          installerOptions: { port: mode.port, clientOptions },
+          installerOptions: { clientOptions: clientOptions() },
           logger,
         });
-  const app = new App({ token: mode.botToken, ...ids, receiver, clientOptions, logger });
+  const app = new App({ token: mode.botToken, ...ids, receiver, clientOptions: clientOptions(), logger });
   app.error(async (err) => log.error({ err }, 'Slack listener failed'));
 
   const surface = createSurface(metrics, log);
@@ -79,14 +81,36 @@ export async function startSlack(deps: SlackDeps): Promise<RunningSlack> {
   registerActions(app, router, surface);
   registerHome(app, deps.status, deps.clock, log);
 
-  let port = mode.port;
+  let server: Server;
   if (receiver instanceof HTTPReceiver) {
-    const server = await receiver.start({ port: mode.port, host: deps.host });
-    const address = server.address();
-    if (address && typeof address === 'object') port = address.port;
+    server = await receiver.start({ port: mode.port, host: deps.host });
   } else {
-    await receiver.start();
+    // Socket Mode receives over a WebSocket; the health routes get a server of our own, so a busy port is one clear error.
+    server = await serveRoutes(deps.routes, mode.port, deps.host);
+    await receiver.start().catch((err: Error) => {
+      server.close();
+      throw new Error(`Slack refused SLACK_APP_TOKEN (apps.connections.open: ${err.message})`);
+    });
   }
+  const port = (server.address() as AddressInfo).port;
   log.info({ mode: mode.kind, port }, `Slack ${mode.kind === 'http' ? 'HTTP' : 'Socket Mode'} surface up; /healthz /readyz /metrics on port ${port}`);
-  return { port, stop: () => app.stop().then(() => undefined) };
+  return {
+    port,
+    async stop() {
+      await app.stop();
+      if (server.listening) await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function serveRoutes(routes: Route[], port: number, host: string | undefined): Promise<Server> {
+  const server = createServer((req, res) => {
+    const route = routes.find((r) => r.path === req.url?.split('?')[0] && r.method === req.method);
+    if (route) return route.handler(req, res);
+    res.writeHead(404).end();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
 }
