@@ -1,12 +1,20 @@
-import { createRouter } from './chat/router.ts';
-import { consolePeople } from './chat/console/people.ts';
-import { runConsole } from './chat/console/surface.ts';
-import type { SparkConfig } from './config/schema.ts';
+import { hostname } from 'node:os';
 import { systemClock } from './adapters/system-clock.ts';
+import { unconfiguredPager } from './adapters/unconfigured-pager.ts';
+import { VirtualClock } from './adapters/virtual-clock.ts';
+import { consolePeople } from './chat/console/people.ts';
+import { Screen } from './chat/console/screen.ts';
+import { runConsole } from './chat/console/surface.ts';
+import { createRouter } from './chat/router.ts';
+import type { SparkConfig } from './config/schema.ts';
+import type { ChatDelivery } from './engine/delivery.ts';
+import { createEngine } from './engine/engine.ts';
 import type { Settings } from './env.ts';
 import type { Logger } from './log.ts';
+import type { Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { openDatabase } from './store/open.ts';
+import type { Clock } from './domain/clock.ts';
 
 export interface BotOptions {
   settings: Settings;
@@ -17,28 +25,54 @@ export interface BotOptions {
   stdout: NodeJS.WritableStream;
 }
 
-/** The composition root: opens the database, builds the router, and starts the surface the environment asks for. */
-export async function runBot({ settings, config, configSource, log, stdin, stdout }: BotOptions): Promise<void> {
+function wire(db: Db, clock: Clock, chat: ChatDelivery, { settings, config, configSource, log }: BotOptions) {
+  const engine = createEngine({
+    db,
+    clock,
+    chat,
+    pager: unconfiguredPager,
+    log,
+    worker: `${hostname()}:${process.pid}`,
+    handlers: {},
+    alertChannel: config.channels.deploys,
+  });
+  const status = { db, mode: settings.mode.kind, configSource };
+  const router = createRouter({ ...status, clock, log, wake: engine.wake });
+  return { engine, router, status };
+}
+
+/** The composition root: opens the database, builds the engine and the router, and starts the surface the environment asks for. */
+export async function runBot(opts: BotOptions): Promise<void> {
+  const { settings, config, log } = opts;
   const db = await openDatabase(settings.databaseUrl, settings.dataDir);
   const { applied } = await migrate(db);
   if (applied.length) log.info({ applied }, 'database migrated');
   const mode = settings.mode;
-  const status = { db, mode: mode.kind, configSource };
-  const router = createRouter({ ...status, clock: systemClock, log });
 
   if (mode.kind === 'console') {
-    await runConsole({ router, people: consolePeople(config), channel: config.channels.deploys, input: stdin as never, output: stdout as never, interactive: Boolean(stdin.isTTY) });
+    const interactive = Boolean(opts.stdin.isTTY);
+    // A script on stdin runs in virtual time: what it starts is fast-forwarded to its end when the script ends.
+    const clock = interactive ? systemClock : new VirtualClock(systemClock.now());
+    const screen = new Screen(opts.stdout as never);
+    const { engine, router } = wire(db, clock, screen.delivery, opts);
+    if (interactive) engine.start();
+    await runConsole({ router, screen, people: consolePeople(config), channel: config.channels.deploys, input: opts.stdin as never, interactive, settle: async () => void (await engine.runDue()) });
+    if (clock instanceof VirtualClock) await engine.fastForward(clock);
+    await engine.stop();
     await db.close();
     return;
   }
 
   // Loaded only here: Bolt alone takes ~0.4 s to import, which the console never needs.
-  const [{ startSlack }, { healthRoutes }, { createMetrics }] = await Promise.all([
+  const [{ startSlack }, { healthRoutes }, { createMetrics }, { slackDelivery }] = await Promise.all([
     import('./chat/slack/app.ts'),
     import('./server/health.ts'),
     import('./server/metrics.ts'),
+    import('./adapters/slack-delivery.ts'),
   ]);
-  const metrics = createMetrics();
+  const { engine, router, status } = wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), opts);
+  const metrics = createMetrics(db, systemClock);
+  engine.start();
   const slack = await startSlack({
     mode,
     slackApiUrl: settings.slackApiUrl,
@@ -58,5 +92,6 @@ export async function runBot({ settings, config, configSource, log, stdin, stdou
     process.once('SIGINT', stop);
   });
   await slack.stop();
+  await engine.stop();
   await db.close();
 }

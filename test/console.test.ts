@@ -1,7 +1,11 @@
 import { Readable, Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unconfiguredPager } from '../src/adapters/unconfigured-pager.ts';
+import { VirtualClock } from '../src/adapters/virtual-clock.ts';
+import { Screen } from '../src/chat/console/screen.ts';
 import { runConsole } from '../src/chat/console/surface.ts';
+import { createEngine } from '../src/engine/engine.ts';
 import { createRouter } from '../src/chat/router.ts';
 import type { Db } from '../src/store/db.ts';
 import { openTestDb } from './support/db.ts';
@@ -26,8 +30,13 @@ describe('the console surface', () => {
         done();
       },
     });
-    const router = createRouter({ db, mode: 'console', configSource: 'built-in defaults', clock: { now: () => new Date('2026-11-24T18:00:00Z') }, log: pino({ level: 'silent' }) });
-    await runConsole({ router, people, channel: '#spark-deploys', input: Readable.from(lines.map((l) => `${l}\n`)), output, interactive: false });
+    const clock = new VirtualClock(new Date('2026-11-24T18:00:00Z'));
+    const log = pino({ level: 'silent' });
+    const screen = new Screen(output);
+    const engine = createEngine({ db, clock, chat: screen.delivery, pager: unconfiguredPager, log, worker: 'console', handlers: {}, alertChannel: '#spark-deploys' });
+    const router = createRouter({ db, mode: 'console', configSource: 'built-in defaults', clock, log, wake: engine.wake });
+    const settle = async () => void (await engine.runDue());
+    await runConsole({ router, screen, people, channel: '#spark-deploys', input: Readable.from(lines.map((l) => `${l}\n`)), interactive: false, settle });
     return out;
   }
 

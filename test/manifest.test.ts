@@ -8,6 +8,8 @@ const SCOPE_OF: Record<string, string | null> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
   'views.publish': null,
   'views.open': null,
   'views.update': null,

@@ -24,21 +24,13 @@ export interface Card {
   blocks: Block[];
 }
 
-/** A message for a channel, optionally in the thread of an earlier message. */
-export interface Post {
-  channel: string;
-  card: Card;
-  threadTs?: string;
-}
-
-/** The answer to one command or button press. */
+/**
+ * The immediate answer to one command or button press, seen only by the person who asked.
+ * Everything else the bot says goes through the outbox.
+ */
 export interface Reply {
-  /** Seen only by the person who asked. */
   ephemeral?: Card;
-  posts: Post[];
-  /** Edits the message whose button was pressed. */
-  update?: Card;
 }
 
 export const textCard = (text: string): Card => ({ text, blocks: [{ type: 'text', text }] });
-export const onlyToAsker = (card: Card): Reply => ({ ephemeral: card, posts: [] });
+export const onlyToAsker = (card: Card): Reply => ({ ephemeral: card });

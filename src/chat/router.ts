@@ -1,6 +1,7 @@
 import { isFirstDelivery } from '../app/deliveries.ts';
 import { readStatus, type StatusContext } from '../app/status.ts';
 import type { Clock } from '../domain/clock.ts';
+import { enqueue, type OutboxItem } from '../engine/outbox.ts';
 import type { Logger } from '../log.ts';
 import { onlyToAsker, textCard, type Reply } from './card.ts';
 import { helpCard } from './cards/help.ts';
@@ -30,6 +31,8 @@ export interface ActionInput extends Asker {
 export interface RouterDeps extends StatusContext {
   clock: Clock;
   log: Logger;
+  /** Tells the engine there is something new in the outbox. */
+  wake: () => void;
 }
 
 /** One router for every surface: Slack over HTTP, Socket Mode, and the console all call it. */
@@ -38,23 +41,36 @@ export interface Router {
   action(input: ActionInput): Promise<Reply>;
 }
 
-const NOTHING: Reply = { posts: [] };
+const NOTHING: Reply = {};
 
 export function createRouter(deps: RouterDeps): Router {
   const { db, clock, log } = deps;
 
-  async function duplicate(id: string | undefined, kind: string): Promise<boolean> {
-    if (id === undefined || (await isFirstDelivery(db, id, kind, clock.now()))) return false;
-    log.info({ deliveryId: id, kind }, 'duplicate delivery dropped');
-    return true;
+  /**
+   * Records the delivery and what it makes the bot say, in one transaction: a Slack retry of the
+   * same delivery finds it recorded and says nothing twice.
+   */
+  async function once(deliveryId: string | undefined, kind: string, say: OutboxItem[]): Promise<boolean> {
+    const first = await db.transaction(async (tx) => {
+      const now = clock.now();
+      if (deliveryId !== undefined && !(await isFirstDelivery(tx, deliveryId, kind, now))) return false;
+      for (const item of say) await enqueue(tx, item, now);
+      return true;
+    });
+    if (first) deps.wake();
+    else log.info({ deliveryId, kind }, 'duplicate delivery dropped');
+    return first;
   }
 
-  async function run(command: Command, asker: Asker): Promise<Reply> {
+  async function run(command: Command, input: CommandInput): Promise<Reply> {
     switch (command.name) {
       case 'help':
-        return onlyToAsker(helpCard());
-      case 'status':
-        return { posts: [{ channel: asker.channelId, card: statusCard(await readStatus(deps, clock.now())) }] };
+        return (await once(input.deliveryId, 'command', [])) ? onlyToAsker(helpCard()) : NOTHING;
+      case 'status': {
+        const card = statusCard(await readStatus(deps, clock.now()));
+        await once(input.deliveryId, 'command', [{ kind: 'slack.post', channel: input.channelId, card }]);
+        return NOTHING;
+      }
       default:
         return onlyToAsker(
           textCard(`\`/spark ${command.name.replace('-cancel', ' cancel')}\` is not available in this build yet. Nothing was changed.`),
@@ -66,14 +82,16 @@ export function createRouter(deps: RouterDeps): Router {
     async command(input) {
       const parsed = parseCommand(input.text);
       if (!parsed.ok) return onlyToAsker(textCard(parsed.problem));
-      if (await duplicate(input.deliveryId, 'command')) return NOTHING;
       return run(parsed.command, input);
     },
     async action(input) {
-      if (await duplicate(input.deliveryId, 'action')) return NOTHING;
       switch (input.actionId) {
-        case ACTION.statusRefresh:
-          return { posts: [], update: statusCard(await readStatus(deps, clock.now())) };
+        case ACTION.statusRefresh: {
+          if (!input.messageTs) return NOTHING;
+          const card = statusCard(await readStatus(deps, clock.now()));
+          await once(input.deliveryId, 'action', [{ kind: 'slack.update', channel: input.channelId, ts: input.messageTs, card }]);
+          return NOTHING;
+        }
         default:
           log.warn({ actionId: input.actionId }, 'unknown action');
           return onlyToAsker(textCard('That button belongs to an older version of the bot; nothing was changed. Run the command again.'));

@@ -1,4 +1,8 @@
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Clock } from '../domain/clock.ts';
+import { outboxCounts } from '../engine/outbox.ts';
+import { timerCounts } from '../engine/timers.ts';
+import type { Sql } from '../store/db.ts';
 
 /** The bot's own metrics, served on /metrics in every server mode. */
 export interface BotMetrics {
@@ -6,7 +10,7 @@ export interface BotMetrics {
   ackSeconds: Histogram<'kind'>;
 }
 
-export function createMetrics(): BotMetrics {
+export function createMetrics(db: Sql, clock: Clock): BotMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ackSeconds = new Histogram({
@@ -16,5 +20,14 @@ export function createMetrics(): BotMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  // Read from the database at scrape time: every replica reports the shared truth.
+  const gauge = (name: string, help: string, read: () => Promise<number>) =>
+    new Gauge({ name, help, registers: [registry], async collect() { this.set(await read()); } });
+  gauge('spark_outbox_pending', 'Outbox rows not yet delivered.', async () => (await outboxCounts(db, clock.now())).pending);
+  gauge('spark_outbox_parked', 'Outbox rows that kept failing and were parked (kept, not dropped).', async () => (await outboxCounts(db, clock.now())).parked);
+  gauge('spark_outbox_lag_seconds', 'Age of the oldest undelivered outbox row.', async () => (await outboxCounts(db, clock.now())).lagSeconds);
+  gauge('spark_timers_pending', 'Durable timers waiting to run.', async () => (await timerCounts(db, clock.now())).pending);
+  gauge('spark_timers_parked', 'Durable timers that kept failing and were parked.', async () => (await timerCounts(db, clock.now())).parked);
+  gauge('spark_timer_lag_seconds', 'How late the most overdue timer is.', async () => (await timerCounts(db, clock.now())).lagSeconds);
   return { registry, ackSeconds };
 }

@@ -271,6 +271,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     byTs.set(m.ts, m);
   };
 
+  const historyOf = (a: Args, keep: (m: FakeMessage) => boolean): Answer => {
+    const channel = str(a['channel']);
+    if (!channel || !/^[CGD][A-Z0-9]+$/.test(channel)) return err('channel_not_found');
+    const oldest = Number(str(a['oldest']) ?? '0');
+    const withMetadata = str(a['include_all_metadata']) === 'true' || a['include_all_metadata'] === true;
+    const found = [...(messages.get(channel)?.values() ?? [])]
+      .filter((m) => keep(m) && Number(m.ts) >= oldest)
+      .sort((x, y) => Number(y.ts) - Number(x.ts))
+      .map(({ channel: _c, metadata, ...wire }) => (withMetadata && metadata !== undefined ? { ...wire, metadata } : wire));
+    return ok({ messages: found, has_more: false });
+  };
+
   const hasContent = (a: Args): boolean =>
     (str(a['text']) ?? '') !== '' || (Array.isArray(a['blocks']) && a['blocks'].length > 0) || (Array.isArray(a['attachments']) && a['attachments'].length > 0) || (typeof a['blocks'] === 'string' && a['blocks'] !== '');
 
@@ -335,9 +347,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       if (a['attachments'] !== undefined) message.attachments = a['attachments'];
       const threadTs = str(a['thread_ts']);
       if (threadTs) message.thread_ts = threadTs;
+      if (a['metadata'] !== undefined) message.metadata = a['metadata'];
       storeMessage(message);
       const { channel: _c, ...wire } = message;
       return ok({ channel, ts, message: wire });
+    },
+
+    // Like Slack, history takes a channel id, never a #name; metadata only with include_all_metadata.
+    'conversations.history': (a) => historyOf(a, (m) => !m.thread_ts || m.thread_ts === m.ts),
+    'conversations.replies': (a) => {
+      const ts = str(a['ts']);
+      if (!ts) return err('thread_not_found');
+      return historyOf(a, (m) => m.ts === ts || m.thread_ts === ts);
     },
 
     'chat.update': (a) => {

@@ -1,11 +1,11 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Router } from '../router.ts';
-import { deliverToSlack } from './deliver.ts';
+import { answerAsker } from './deliver.ts';
 import type { Surface } from './surface.ts';
 
 /** Every button the bot posts: acked at once, then routed by action_id. */
 export function registerActions(app: App, router: Router, surface: Surface): void {
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ body, action, ack, respond, client, context }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ body, action, ack, respond, context }) => {
     await ack();
     surface.acked('action', context);
     const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
@@ -19,7 +19,7 @@ export function registerActions(app: App, router: Router, surface: Surface): voi
         messageTs,
         deliveryId: `action:${body.trigger_id}:${action.action_ts}`,
       });
-      await deliverToSlack(client, reply, { channelId, messageTs, respond });
+      await answerAsker(reply, respond);
     });
   });
 }

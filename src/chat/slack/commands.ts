@@ -3,12 +3,12 @@ import { toBlockKit } from '../blockkit.ts';
 import { textCard } from '../card.ts';
 import { parseCommand } from '../commands.ts';
 import type { Router } from '../router.ts';
-import { deliverToSlack } from './deliver.ts';
+import { answerAsker } from './deliver.ts';
 import type { Surface } from './surface.ts';
 
 /** `/spark …`: a usage error is answered in the ack itself; valid commands are acked at once and run after. */
 export function registerCommands(app: App, router: Router, surface: Surface): void {
-  app.command('/spark', async ({ command, ack, respond, client, context }) => {
+  app.command('/spark', async ({ command, ack, respond, context }) => {
     const parsed = parseCommand(command.text);
     await (parsed.ok ? ack() : ack({ response_type: 'ephemeral', ...toBlockKit(textCard(parsed.problem)) }));
     surface.acked('command', context);
@@ -20,7 +20,7 @@ export function registerCommands(app: App, router: Router, surface: Surface): vo
         channelId: command.channel_id,
         deliveryId: `command:${command.trigger_id}`,
       });
-      await deliverToSlack(client, reply, { channelId: command.channel_id, respond });
+      await answerAsker(reply, respond);
     });
   });
 }

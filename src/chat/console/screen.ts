@@ -1,0 +1,52 @@
+import type { Writable } from 'node:stream';
+import type { ChatDelivery } from '../../engine/delivery.ts';
+import type { Card } from '../card.ts';
+import { renderForTerminal } from './render.ts';
+
+export interface Pressable {
+  actionId: string;
+  value: string;
+  channel: string;
+  ts: string;
+}
+
+/**
+ * The terminal the console writes to: it shows what the bot posts (it is the console's ChatDelivery)
+ * and remembers every button shown, by number, so the person can press it.
+ */
+export class Screen {
+  readonly buttons = new Map<number, Pressable>();
+  #ts = 0;
+  readonly #markers = new Map<string, { channel: string; ts: string }>();
+
+  constructor(private readonly output: Writable) {}
+
+  print(line: string): void {
+    this.output.write(`${line}\n`);
+  }
+
+  show(title: string, card: Card, where: { channel: string; ts: string }): void {
+    this.print(
+      renderForTerminal(title, card, (actionId, value) => {
+        // A button keeps its number when its message is updated.
+        const same = [...this.buttons].find(([, b]) => b.ts === where.ts && b.channel === where.channel && b.actionId === actionId && b.value === value);
+        if (same) return same[0];
+        const n = this.buttons.size + 1;
+        this.buttons.set(n, { actionId, value, ...where });
+        return n;
+      }),
+    );
+  }
+
+  readonly delivery: ChatDelivery = {
+    post: async ({ channel, card, threadTs, marker }) => {
+      const ts = String(++this.#ts);
+      this.show(`${channel}${threadTs ? ` · thread of message ${threadTs}` : ''} · message ${ts}`, card, { channel, ts });
+      this.#markers.set(marker, { channel, ts });
+      return { channel, ts };
+    },
+    update: async ({ channel, ts, card }) => this.show(`${channel} · message ${ts} (updated)`, card, { channel, ts }),
+    ephemeral: async ({ channel, user, card }) => this.show(`${channel} · only to ${user}`, card, { channel, ts: 'ephemeral' }),
+    findPosted: async ({ marker }) => this.#markers.get(marker),
+  };
+}

@@ -1,0 +1,83 @@
+import type { Clock } from '../domain/clock.ts';
+import { scrubSecrets, type Logger } from '../log.ts';
+import type { Pager } from '../ports/pager.ts';
+import type { Sql } from '../store/db.ts';
+import { RateLimitedError, RefusedError, type ChatDelivery } from './delivery.ts';
+import { claimHeadRow, markDelivered, markFailed, postedMessage, type OutboxRow } from './outbox.ts';
+import { backoffMs, type RetryPolicy } from './retry.ts';
+
+export interface DispatcherDeps {
+  db: Sql;
+  clock: Clock;
+  chat: ChatDelivery;
+  pager: Pager;
+  log: Logger;
+  worker: string;
+  policy: RetryPolicy;
+}
+
+const CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
+
+/** The channel's id: as configured, or as Slack answered an earlier post in the same stream. */
+async function knownChannelId(db: Sql, stream: string, channel: string): Promise<string | undefined> {
+  if (CHANNEL_ID.test(channel)) return channel;
+  const [row] = await db.query<{ id: string }>(
+    `SELECT result->>'channel' AS id FROM outbox WHERE stream = $1 AND state = 'delivered' AND result ? 'channel' LIMIT 1`,
+    [stream],
+  );
+  return row?.id;
+}
+
+/** Delivers one outbox row: the Slack message or the PagerDuty event it holds. */
+async function deliver({ db, chat, pager }: DispatcherDeps, row: OutboxRow): Promise<unknown> {
+  const item = row.item;
+  const marker = `outbox:${row.id}`;
+  const messageOf = async (ref: string) => {
+    const m = await postedMessage(db, ref);
+    if (!m) throw new RefusedError(`the message "${ref}" it refers to was never posted`);
+    return m;
+  };
+  switch (item.kind) {
+    case 'slack.post': {
+      const threadTs = item.threadOf ? (await messageOf(item.threadOf)).ts : undefined;
+      // Tried before: the earlier try may have reached Slack before the bot died. Slack's history wants a channel id.
+      const channelId = row.attempts > 1 ? await knownChannelId(db, row.stream, item.channel) : undefined;
+      const earlier = channelId ? await chat.findPosted({ channel: channelId, marker, threadTs }) : undefined;
+      return earlier ?? chat.post({ channel: item.channel, card: item.card, threadTs, marker });
+    }
+    case 'slack.update': {
+      const ts = item.ts ?? (item.of ? (await messageOf(item.of)).ts : undefined);
+      if (!ts) throw new RefusedError('an update names no message');
+      await chat.update({ channel: item.channel, ts, card: item.card });
+      return { channel: item.channel, ts };
+    }
+    case 'slack.ephemeral':
+      await chat.ephemeral(item);
+      return null;
+    case 'pagerduty.event':
+      return pager.send(item.event);
+  }
+}
+
+/** Claims and delivers rows until none is deliverable now; returns how many were tried. */
+export async function dispatchDue(deps: DispatcherDeps): Promise<number> {
+  const { db, clock, log, worker, policy } = deps;
+  let tried = 0;
+  for (;;) {
+    const row = await claimHeadRow(db, worker, clock.now(), policy.leaseMs);
+    if (!row) return tried;
+    tried++;
+    try {
+      const result = await deliver(deps, row);
+      await markDelivered(db, row.id, worker, result, clock.now());
+    } catch (err) {
+      const error = scrubSecrets(err instanceof Error ? err.message : String(err));
+      const giveUp = err instanceof RefusedError || row.attempts >= policy.maxAttempts;
+      const wait = err instanceof RateLimitedError ? err.retryAfterMs : backoffMs(policy, row.attempts);
+      const retryAt = giveUp ? undefined : new Date(clock.now().getTime() + wait);
+      await markFailed(db, row.id, worker, error, retryAt);
+      if (giveUp) log.error({ outboxId: row.id, kind: row.item.kind, stream: row.stream, error }, 'outbox row parked');
+      else log.warn({ outboxId: row.id, attempts: row.attempts, retryAt, error }, 'outbox delivery failed; will retry');
+    }
+  }
+}
