@@ -9,6 +9,7 @@ import { schedule } from '../src/engine/timers.ts';
 import type { Db } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openPostgres } from '../src/store/postgres.ts';
+import { postgresCoordinator } from '../src/engine/wall-clock.ts';
 import { recordingChat } from './fakes/recording-chat.ts';
 import { scratchDatabase } from './support/db.ts';
 
@@ -62,6 +63,24 @@ describe('two replicas on one PostgreSQL', () => {
     for (let s = 0; s < STREAMS; s++) {
       const inStream = posts.filter((p) => p.channel === `C${s}`).map((p) => Number(p.text));
       expect(inStream).toEqual([...inStream].sort((x, y) => x - y));
+    }
+  });
+});
+
+describe('wall-clock job slots across replicas', () => {
+  it('elects exactly one of many replicas racing for the same slot', async () => {
+    const scratch = await scratchDatabase(server);
+    const dbs = await Promise.all(Array.from({ length: 4 }, () => openPostgres(scratch.url)));
+    try {
+      await migrate(dbs[0]!);
+      const clock = new VirtualClock(T0);
+      const votes = await Promise.all(
+        dbs.flatMap((db) => Array.from({ length: 5 }, () => postgresCoordinator(db, clock).shouldRun('housekeeping:2026-11-25T00:30:00.000Z', 60_000))),
+      );
+      expect(votes.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Promise.all(dbs.map((db) => db.close()));
+      await scratch.drop();
     }
   });
 });
