@@ -15,6 +15,10 @@ import type { Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { openDatabase } from './store/open.ts';
 import type { Clock } from './domain/clock.ts';
+import { pruneOld } from './app/housekeeping.ts';
+import { postgresCoordinator, startWallClockJobs } from './engine/wall-clock.ts';
+import type { Pager } from './ports/pager.ts';
+import { createSimPlatform } from './sim/platform.ts';
 
 export interface BotOptions {
   settings: Settings;
@@ -25,12 +29,12 @@ export interface BotOptions {
   stdout: NodeJS.WritableStream;
 }
 
-function wire(db: Db, clock: Clock, chat: ChatDelivery, { settings, config, configSource, log }: BotOptions) {
+function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, { settings, config, configSource, log }: BotOptions) {
   const engine = createEngine({
     db,
     clock,
     chat,
-    pager: unconfiguredPager,
+    pager,
     log,
     worker: `${hostname()}:${process.pid}`,
     handlers: {},
@@ -54,7 +58,8 @@ export async function runBot(opts: BotOptions): Promise<void> {
     // A script on stdin runs in virtual time: what it starts is fast-forwarded to its end when the script ends.
     const clock = interactive ? systemClock : new VirtualClock(systemClock.now());
     const screen = new Screen(opts.stdout as never);
-    const { engine, router } = wire(db, clock, screen.delivery, opts);
+    const sim = createSimPlatform({ config, clock });
+    const { engine, router } = wire(db, clock, screen.delivery, sim.pager, opts);
     if (interactive) engine.start();
     await runConsole({ router, screen, people: consolePeople(config), channel: config.channels.deploys, input: opts.stdin as never, interactive, settle: async () => void (await engine.runDue()) });
     if (clock instanceof VirtualClock) await engine.fastForward(clock);
@@ -70,9 +75,14 @@ export async function runBot(opts: BotOptions): Promise<void> {
     import('./server/metrics.ts'),
     import('./adapters/slack-delivery.ts'),
   ]);
-  const { engine, router, status } = wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), opts);
+  const { engine, router, status } = wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), unconfiguredPager, opts);
   const metrics = createMetrics(db, systemClock);
   engine.start();
+  const jobs = startWallClockJobs(
+    [{ name: 'housekeeping', cron: '30 3 * * *', timezone: config.timezone, run: async () => void log.info(await pruneOld(db, systemClock.now()), 'housekeeping done') }],
+    postgresCoordinator(db, systemClock),
+    log,
+  );
   const slack = await startSlack({
     mode,
     slackApiUrl: settings.slackApiUrl,
@@ -91,6 +101,7 @@ export async function runBot(opts: BotOptions): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  for (const job of jobs) await job.stop();
   await slack.stop();
   await engine.stop();
   await db.close();

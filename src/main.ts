@@ -1,6 +1,8 @@
 import { runBot } from './bot.ts';
 import { configCheck } from './cli/config-check.ts';
 import { notYet } from './cli/not-yet.ts';
+import { rehearse } from './cli/rehearse.ts';
+import { systemClock } from './adapters/system-clock.ts';
 import { USAGE, UsageError } from './cli/usage.ts';
 import { loadConfig } from './config/load.ts';
 import { readSettings } from './env.ts';
@@ -56,8 +58,11 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       if (args.length) throw new UsageError(`migrate takes no arguments, got "${args.join(' ')}"`);
       return runMigrate();
-    case 'rehearse':
-      return notYet('rehearse', args, err);
+    case 'rehearse': {
+      const loaded = loadConfig(undefined, process.env);
+      if (!loaded.ok) throw new StartRefused([...loaded.problems, `${loaded.source}: cannot rehearse on an invalid config`]);
+      return rehearse(args, loaded.config, process.stdout, err, systemClock.now());
+    }
     case 'evidence':
       if (args[0] !== 'verify') throw new UsageError('did you mean `evidence verify <version>`?');
       return notYet('evidence verify', args.slice(1), err);

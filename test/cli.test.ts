@@ -68,12 +68,30 @@ describe('the command line', () => {
     }
   });
 
-  it('says plainly that rehearse and evidence verify are not built yet (exit 1)', async () => {
+  it('rehearses v1.4.0 in virtual time: five stages and 31 first-night snapshots, with a JSON summary', async () => {
+    const r = await run(['rehearse', 'v1.4.0', '--json']);
+    expect(r.code).toBe(0);
+    for (const n of [1, 2, 3, 4, 5]) expect(r.out).toContain(`*Stage ${n}*`);
+    expect(r.out).toMatch(/T\+00:15 #spark-deploys · thread of message 1 · message 3\n│ Stage 1 hold over; signals read \(not judged in this build\):\n│ API p95 1\d\d(\.\d+)? ms/);
+    expect(r.out.match(/First-night snapshot \d+\/31/g)).toHaveLength(31);
+    const summary = JSON.parse(r.out.trim().split('\n').at(-1)!) as { outcome: string; messages: number; timersRun: number; virtualStart: string; virtualEnd: string };
+    expect(summary).toMatchObject({ outcome: 'demo', messages: 43, timersRun: 42 });
+    expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((90 + 24 * 60) * 60_000 + 1);
+  });
+
+  it('refuses fault injection until the canary can judge it, and a bad fault with the usage', async () => {
     const r = await run(['rehearse', 'v1.4.0', '--inject', 'p95@3']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('rehearse is not available in this build yet; nothing was run.');
+    expect(r.err).toContain('--inject needs the canary');
+    const bad = await run(['rehearse', 'v1.4.0', '--inject', 'latency@9']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('unknown signal');
+  });
+
+  it('says plainly that evidence verify is not built yet (exit 1)', async () => {
     const v = await run(['evidence', 'verify', 'v1.4.0']);
     expect(v.code).toBe(1);
+    expect(v.err).toContain('evidence verify is not available in this build yet; nothing was run.');
   });
 
   describe('with a Slack that rejects the token', () => {

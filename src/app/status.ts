@@ -1,3 +1,5 @@
+import { outboxCounts, parkedRows, type OutboxCounts, type ParkedRow } from '../engine/outbox.ts';
+import { timerCounts, type TimerCounts } from '../engine/timers.ts';
 import type { Db } from '../store/db.ts';
 import { schemaState } from '../store/migrate.ts';
 
@@ -6,6 +8,10 @@ export interface StatusReport {
   mode: string;
   database: { engine: Db['engine']; schemaVersion: number; latestSchema: number };
   configSource: string;
+  timers: TimerCounts;
+  outbox: OutboxCounts;
+  /** The newest rows that could not be delivered: kept, and shown until someone acts. */
+  parked: ParkedRow[];
 }
 
 export interface StatusContext {
@@ -15,11 +21,14 @@ export interface StatusContext {
 }
 
 export async function readStatus({ db, mode, configSource }: StatusContext, at: Date): Promise<StatusReport> {
-  const schema = await schemaState(db);
+  const [schema, timers, outbox, parked] = await Promise.all([schemaState(db), timerCounts(db, at), outboxCounts(db, at), parkedRows(db, 5)]);
   return {
     at,
     mode,
     database: { engine: db.engine, schemaVersion: schema.version, latestSchema: schema.latest },
     configSource,
+    timers,
+    outbox,
+    parked,
   };
 }

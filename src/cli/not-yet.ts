@@ -3,8 +3,8 @@ import { UsageError } from './usage.ts';
 
 const VERSION = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
-/** `rehearse` and `evidence verify` keep their contract (arguments, exit codes) before they are built. */
-export function notYet(what: 'rehearse' | 'evidence verify', args: string[], err: (line: string) => void): number {
+/** `evidence verify` keeps its contract (arguments, exit codes) before it is built. */
+export function notYet(what: 'evidence verify', args: string[], err: (line: string) => void): number {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,

@@ -19,7 +19,14 @@ export class Screen {
   #ts = 0;
   readonly #markers = new Map<string, { channel: string; ts: string }>();
 
-  constructor(private readonly output: Writable) {}
+  /** Messages posted so far. */
+  posted = 0;
+
+  /** `stamp` prefixes every message with a time (a rehearsal's virtual T+hh:mm). */
+  constructor(
+    private readonly output: Writable,
+    private readonly stamp?: () => string,
+  ) {}
 
   print(line: string): void {
     this.output.write(`${line}\n`);
@@ -27,7 +34,7 @@ export class Screen {
 
   show(title: string, card: Card, where: { channel: string; ts: string }): void {
     this.print(
-      renderForTerminal(title, card, (actionId, value) => {
+      renderForTerminal(this.stamp ? `${this.stamp()} ${title}` : title, card, (actionId, value) => {
         // A button keeps its number when its message is updated.
         const same = [...this.buttons].find(([, b]) => b.ts === where.ts && b.channel === where.channel && b.actionId === actionId && b.value === value);
         if (same) return same[0];
@@ -41,6 +48,7 @@ export class Screen {
   readonly delivery: ChatDelivery = {
     post: async ({ channel, card, threadTs, marker }) => {
       const ts = String(++this.#ts);
+      this.posted++;
       this.show(`${channel}${threadTs ? ` · thread of message ${threadTs}` : ''} · message ${ts}`, card, { channel, ts });
       this.#markers.set(marker, { channel, ts });
       return { channel, ts };

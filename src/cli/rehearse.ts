@@ -1,0 +1,34 @@
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import type { SparkConfig } from '../config/schema.ts';
+import { rehearseDemo } from '../rehearse/demo.ts';
+import { parseFault } from '../sim/faults.ts';
+import { UsageError } from './usage.ts';
+
+const VERSION = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+
+/** `rehearse <version> [--inject SIGNAL@STAGE]… [--json] [--evidence-dir DIR]`: exit 0 released, 3 rolled back, 1 failure. */
+export async function rehearse(args: string[], config: SparkConfig, out: Writable, err: (line: string) => void, now: Date): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { inject: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'evidence-dir': { type: 'string' } } });
+  } catch (e) {
+    throw new UsageError(`rehearse: ${(e as Error).message}`);
+  }
+  const [version, ...extra] = parsed.positionals;
+  if (!version) throw new UsageError('rehearse: a version is missing, e.g. `npm start -- rehearse v1.4.0`');
+  if (!VERSION.test(version)) throw new UsageError(`rehearse: "${version}" is not a version: use vMAJOR.MINOR.PATCH, e.g. v1.4.0`);
+  if (extra.length) throw new UsageError(`rehearse: unexpected "${extra.join(' ')}"`);
+  const injects = parsed.values.inject ?? [];
+  for (const inject of injects) {
+    const fault = parseFault(inject, config);
+    if (!fault.ok) throw new UsageError(`rehearse: --inject ${inject}: ${fault.error}`);
+  }
+  if (injects.length) {
+    err('rehearse: --inject needs the canary to judge the signals and roll back, which this build does not have yet; nothing was run.');
+    return 1;
+  }
+  const summary = await rehearseDemo(version, config, out, now);
+  if (parsed.values.json) out.write(`${JSON.stringify(summary)}\n`);
+  return 0;
+}
