@@ -1,6 +1,7 @@
 // npm run bench: measures and writes bench/results/*.json. Figures, never pass/fail.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchAck } from './ack.ts';
+import { benchEngine } from './engine.ts';
 import { benchStartup } from './startup.ts';
 
 mkdirSync('bench/results', { recursive: true });
@@ -9,6 +10,10 @@ const write = (name: string, data: unknown) => writeFileSync(`bench/results/${na
 const startup = await benchStartup();
 write('startup', startup);
 console.table(startup);
+
+const engine = await benchEngine();
+write('engine', engine);
+console.table(engine);
 
 const ack = await benchAck(Number(process.env.BENCH_SECONDS ?? 10));
 write('ack', ack);

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.ts';
 import type { Db, Session, Sql } from './db.ts';
 
 /**
@@ -8,10 +9,14 @@ import type { Db, Session, Sql } from './db.ts';
  * loading it takes a fraction of a second, where a fresh initdb in WASM takes seconds.
  */
 export async function openPglite(dataDir: string | undefined, template?: string): Promise<Db> {
-  const fresh = dataDir === undefined || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  const fresh = dataDir === undefined || !existsSync(dataDir) || readdirSync(dataDir).filter((f) => f !== 'spark.lock').length === 0;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   const loadDataDir = fresh && template && existsSync(template) ? new Blob([readFileSync(template)]) : undefined;
-  const pg = await PGlite.create({ dataDir, loadDataDir });
+  const pg = await PGlite.create({ dataDir, loadDataDir }).catch((err: unknown) => {
+    unlock();
+    throw err;
+  });
 
   const over = (c: Pick<PGlite, 'query'>): Sql => ({
     async query(text, params) {
@@ -25,6 +30,9 @@ export async function openPglite(dataDir: string | undefined, template?: string)
     ...over(pg),
     transaction: (fn) => pg.transaction((tx) => fn(over(tx))),
     session: (fn) => fn(session),
-    close: () => pg.close(),
+    close: async () => {
+      await pg.close();
+      unlock();
+    },
   };
 }
