@@ -1,6 +1,6 @@
 import { runBot } from './bot.ts';
 import { configCheck } from './cli/config-check.ts';
-import { notYet } from './cli/not-yet.ts';
+import { evidenceVerifyNotYet } from './cli/not-yet.ts';
 import { rehearse } from './cli/rehearse.ts';
 import { systemClock } from './adapters/system-clock.ts';
 import { USAGE, UsageError } from './cli/usage.ts';
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'evidence':
       if (args[0] !== 'verify') throw new UsageError('did you mean `evidence verify <version>`?');
-      return notYet('evidence verify', args.slice(1), err);
+      return evidenceVerifyNotYet(args.slice(1), err);
     case 'help':
     case '--help':
     case '-h':

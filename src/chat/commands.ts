@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { VERSION } from '../domain/version.ts';
 
 /** The `/spark` grammar: every subcommand, its arguments, and one line of help. */
 
-const VERSION = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 const version = (example: string) =>
   z
     .string({ error: `a version is missing: type \`${example}\`` })

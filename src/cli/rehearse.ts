@@ -4,8 +4,8 @@ import type { SparkConfig } from '../config/schema.ts';
 import { rehearseDemo } from '../rehearse/demo.ts';
 import { parseFault } from '../sim/faults.ts';
 import { UsageError } from './usage.ts';
+import { VERSION } from '../domain/version.ts';
 
-const VERSION = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
 /** `rehearse <version> [--inject SIGNAL@STAGE]… [--json] [--evidence-dir DIR]`: exit 0 released, 3 rolled back, 1 failure. */
 export async function rehearse(args: string[], config: SparkConfig, out: Writable, err: (line: string) => void, now: Date): Promise<number> {
