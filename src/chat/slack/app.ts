@@ -25,7 +25,6 @@ export interface SlackDeps {
   routes: Route[];
   metrics: BotMetrics;
   log: Logger;
-  host?: string;
 }
 
 export interface RunningSlack {
@@ -83,10 +82,10 @@ export async function startSlack(deps: SlackDeps): Promise<RunningSlack> {
 
   let server: Server;
   if (receiver instanceof HTTPReceiver) {
-    server = await receiver.start({ port: mode.port, host: deps.host });
+    server = await receiver.start(mode.port);
   } else {
     // Socket Mode receives over a WebSocket; the health routes get a server of our own, so a busy port is one clear error.
-    server = await serveRoutes(deps.routes, mode.port, deps.host);
+    server = await serveRoutes(deps.routes, mode.port);
     await receiver.start().catch((err: Error) => {
       server.close();
       throw new Error(`Slack refused SLACK_APP_TOKEN (apps.connections.open: ${err.message})`);
@@ -103,7 +102,7 @@ export async function startSlack(deps: SlackDeps): Promise<RunningSlack> {
   };
 }
 
-function serveRoutes(routes: Route[], port: number, host: string | undefined): Promise<Server> {
+function serveRoutes(routes: Route[], port: number): Promise<Server> {
   const server = createServer((req, res) => {
     const route = routes.find((r) => r.path === req.url?.split('?')[0] && r.method === req.method);
     if (route) return route.handler(req, res);
@@ -111,6 +110,6 @@ function serveRoutes(routes: Route[], port: number, host: string | undefined): P
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
+    server.listen(port, () => resolve(server));
   });
 }
