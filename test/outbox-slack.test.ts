@@ -5,6 +5,7 @@ import { unconfiguredPager } from '../src/adapters/unconfigured-pager.ts';
 import { VirtualClock } from '../src/adapters/virtual-clock.ts';
 import { textCard } from '../src/chat/card.ts';
 import { createEngine } from '../src/engine/engine.ts';
+import type { ChatDelivery } from '../src/engine/delivery.ts';
 import { enqueue, outboxCounts } from '../src/engine/outbox.ts';
 import type { Db } from '../src/store/db.ts';
 import { startFakeSlack, type FakeSlack } from './fakes/slack-web-api.ts';
@@ -26,8 +27,8 @@ describe('the outbox delivering to a Slack that fails for a while', () => {
     await db.query('TRUNCATE outbox');
   });
 
-  const engine = (clock: VirtualClock) =>
-    createEngine({ db, clock, chat: slackDelivery('xoxb-test', slack.url), pager: unconfiguredPager, log: pino({ level: 'silent' }), worker: 'w', handlers: {}, alertChannel: 'C0DEPLOYS' });
+  const engine = (clock: VirtualClock, chat: ChatDelivery = slackDelivery('xoxb-test', slack.url)) =>
+    createEngine({ db, clock, chat, pager: unconfiguredPager, log: pino({ level: 'silent' }), worker: 'w', handlers: {}, alertChannel: 'C0DEPLOYS' });
 
   async function write(count: number) {
     await db.transaction(async (tx) => {
@@ -73,5 +74,47 @@ describe('the outbox delivering to a Slack that fails for a while', () => {
     expect(post?.body.metadata).toMatchObject({ event_type: 'spark_outbox', event_payload: { marker: expect.stringMatching(/^outbox:\d+$/) } });
     const found = await slackDelivery('xoxb-test', slack.url).findPosted({ channel: 'C0DEPLOYS', marker: (post!.body.metadata as { event_payload: { marker: string } }).event_payload.marker });
     expect(found?.ts).toBe((post!.response as { ts: string }).ts);
+  });
+
+  const evidence = { filename: '20261124T180000Z-preflight-summary.md', title: 'Preflight summary v1.4.0', content: '# Preflight v1.4.0\n10 checks: 9 pass, 1 warn\n' };
+
+  async function cardWithFile() {
+    await db.transaction(async (tx) => {
+      await enqueue(tx, { kind: 'slack.post', channel: '#spark-deploys', card: textCard('preflight v1.4.0'), ref: 'preflight:v1.4.0' }, T0);
+      await enqueue(tx, { kind: 'slack.upload', channel: '#spark-deploys', file: evidence, threadOf: 'preflight:v1.4.0' }, T0);
+    });
+  }
+
+  it('uploads a file into the thread of the card it belongs to, through Slack\'s external upload', async () => {
+    await cardWithFile();
+    slack.failNext(1, { status: 500 });
+    const clock = new VirtualClock(T0);
+    await engine(clock).fastForward(clock);
+
+    const [card] = slack.messages('#spark-deploys');
+    const files = slack.files();
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ name: evidence.filename, title: evidence.title, content: evidence.content, sharedIn: { channel: slack.channelId('spark-deploys'), threadTs: card!.ts } });
+    expect(slack.callsTo('files.getUploadURLExternal').at(-1)?.body).toMatchObject({ filename: evidence.filename, length: String(Buffer.byteLength(evidence.content)) });
+    expect(await outboxCounts(db, clock.now())).toMatchObject({ pending: 0, parked: 0 });
+  });
+
+  it('does not share a file twice when Slack\'s answer to the upload was lost', async () => {
+    await cardWithFile();
+    const real = slackDelivery('xoxb-test', slack.url);
+    let lost = 1;
+    const losingAnswers: ChatDelivery = {
+      ...real,
+      async upload(m) {
+        const r = await real.upload(m);
+        if (lost-- > 0) throw new Error('socket hang up');
+        return r;
+      },
+    };
+    const clock = new VirtualClock(T0);
+    await engine(clock, losingAnswers).fastForward(clock);
+    expect(slack.files().map((f) => f.name)).toEqual([evidence.filename]);
+    expect(slack.callsTo('files.completeUploadExternal')).toHaveLength(1);
+    expect(await outboxCounts(db, clock.now())).toMatchObject({ pending: 0, parked: 0 });
   });
 });

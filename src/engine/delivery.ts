@@ -1,4 +1,5 @@
 import type { Card } from '../chat/card.ts';
+import type { UploadedFile } from './outbox.ts';
 
 /** Where the outbox delivers chat messages: Slack's Web API, or the console. */
 export interface ChatDelivery {
@@ -10,6 +11,10 @@ export interface ChatDelivery {
    * lost in a crash is recognised instead of posted twice. Recent by Slack's order, not by our clock.
    */
   findPosted(m: { channel: string; marker: string; threadTs?: string }): Promise<{ channel: string; ts: string } | undefined>;
+  /** Shares a file in a channel (by id) or thread. */
+  upload(m: { channel: string; threadTs?: string; file: UploadedFile }): Promise<{ channel: string; fileId: string }>;
+  /** Finds a file of that name already shared there (a retry after a lost answer). */
+  findUploaded(m: { channel: string; threadTs?: string; filename: string }): Promise<{ channel: string; fileId: string } | undefined>;
 }
 
 /** The receiver said to come back later (Slack's 429 with Retry-After). */

@@ -54,6 +54,15 @@ async function deliver({ db, chat, pager }: DispatcherDeps, row: OutboxRow): Pro
     case 'slack.ephemeral':
       await chat.ephemeral(item);
       return null;
+    case 'slack.upload': {
+      const thread = item.threadOf ? await messageOf(item.threadOf) : undefined;
+      // Slack shares a file only in a channel given by id; without one the file would be uploaded and shown to no one.
+      const channel = thread?.channel ?? (await knownChannelId(db, row.stream, item.channel));
+      if (!channel) throw new RefusedError(`cannot share ${item.file.filename}: the id of ${item.channel} is not known yet (configure the channel by id)`);
+      const where = { channel, threadTs: thread?.ts };
+      const earlier = row.attempts > 1 ? await chat.findUploaded({ ...where, filename: item.file.filename }) : undefined;
+      return earlier ?? chat.upload({ ...where, file: item.file });
+    }
     case 'pagerduty.event':
       return pager.send(item.event);
   }

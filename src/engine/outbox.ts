@@ -7,7 +7,15 @@ export type OutboxItem =
   | { kind: 'slack.post'; channel: string; card: Card; ref?: string; threadOf?: string }
   | { kind: 'slack.update'; channel: string; card: Card; ts?: string; of?: string }
   | { kind: 'slack.ephemeral'; channel: string; user: string; card: Card }
+  | { kind: 'slack.upload'; channel: string; file: UploadedFile; threadOf?: string }
   | { kind: 'pagerduty.event'; event: PagerEvent };
+
+/** A text file shared in Slack (an evidence file, a report). `filename` is unique: a retry finds it instead of sharing it twice. */
+export interface UploadedFile {
+  filename: string;
+  title: string;
+  content: string;
+}
 
 export interface OutboxRow {
   id: number;

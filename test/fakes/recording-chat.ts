@@ -2,7 +2,7 @@ import type { Card } from '../../src/chat/card.ts';
 import type { ChatDelivery } from '../../src/engine/delivery.ts';
 
 export interface Delivered {
-  op: 'post' | 'update' | 'ephemeral';
+  op: 'post' | 'update' | 'ephemeral' | 'upload';
   channel: string;
   ts: string;
   text: string;
@@ -37,6 +37,14 @@ export function recordingChat() {
     async findPosted({ marker }) {
       const found = delivered.find((d) => d.op === 'post' && d.marker === marker);
       return found && { channel: found.channel, ts: found.ts };
+    },
+    async upload({ channel, threadTs, file }) {
+      maybeFail();
+      delivered.push({ op: 'upload', channel, ts: '', text: file.content, threadTs, marker: file.filename });
+      return { channel, fileId: file.filename };
+    },
+    async findUploaded({ channel, filename }) {
+      return delivered.some((d) => d.op === 'upload' && d.marker === filename) ? { channel, fileId: filename } : undefined;
     },
   };
   return {

@@ -53,6 +53,18 @@ export interface FakeMessage {
   [key: string]: unknown;
 }
 
+/** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface FakeFile {
+  id: string;
+  name: string;
+  title: string;
+  length: number;
+  /** The bytes posted to the upload URL, as text; undefined until they arrive. */
+  content?: string;
+  /** Where completeUploadExternal shared it (channel id, thread). */
+  sharedIn?: { channel: string; threadTs?: string };
+}
+
 export interface FakeView {
   id: string;
   team_id: string;
@@ -85,6 +97,8 @@ export interface FakeSlack {
   respondUrl(id: string): string;
   /** Messages posted through the fake (not ephemeral ones), optionally for one channel (id or `#name`). */
   messages(channel?: string): FakeMessage[];
+  /** Files shared in channels by files.completeUploadExternal, oldest first. */
+  files(): FakeFile[];
   /** Channel id the fake uses for a `#name` / `name`. Stable for a given name. */
   channelId(name: string): string;
   /** Forget calls, queued failures, messages, views and created channels. `ts` values keep increasing. */
@@ -108,7 +122,7 @@ const TOKEN_RE = /^xox[bp]-[A-Za-z0-9-]+$/;
 /** App-level tokens (Socket Mode), accepted only by `apps.connections.open`. */
 const APP_TOKEN_RE = /^xapp-[A-Za-z0-9-]+$/;
 /** Keys whose form values are plain strings even when they look like JSON. */
-const PLAIN_STRING_KEYS = new Set(['text', 'token', 'channel', 'ts', 'thread_ts', 'name', 'user', 'user_id', 'users', 'trigger_id', 'view_id', 'external_id', 'hash', 'timestamp']);
+const PLAIN_STRING_KEYS = new Set(['text', 'filename', 'title', 'channel_id', 'initial_comment', 'token', 'channel', 'ts', 'thread_ts', 'name', 'user', 'user_id', 'users', 'trigger_id', 'view_id', 'external_id', 'hash', 'timestamp']);
 
 type Answer = { status: number; json?: Record<string, unknown>; text?: string; headers?: Record<string, string> };
 type Args = Record<string, unknown>;
@@ -179,6 +193,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** The file's bytes from an upload POST: the raw body, or the one part of a multipart form (as @slack/web-api sends it). */
+function uploadedBytes(raw: string, contentType: string | undefined): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
+  if (!boundary) return raw;
+  const part = raw.split(`--${boundary[1] ?? boundary[2]}`)[1] ?? '';
+  const start = part.indexOf('\r\n\r\n');
+  return start < 0 ? '' : part.slice(start + 4).replace(/\r\n$/, '');
+}
+
 const ok = (json: Record<string, unknown>): Answer => ({ status: 200, json: { ok: true, ...json } });
 const err = (error: string, extra: Record<string, unknown> = {}): Answer => ({ status: 200, json: { ok: false, error, ...extra } });
 
@@ -193,8 +216,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   /** channel id -> name, for channels we know a name of (created or addressed by name). */
   const channelNames = new Map<string, string>();
   const createdChannels = new Set<string>();
+  const files = new Map<string, FakeFile>();
   let tsSeq = 0;
   let viewSeq = 0;
+  let fileSeq = 0;
   let closed = false;
   let socketUrl: string | undefined;
 
@@ -458,6 +483,37 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return ok({ channel: { id: channel, name: channelNames.get(channel) } });
     },
 
+    // https://api.slack.com/methods/files.getUploadURLExternal: a URL to post the bytes to, and the file's id.
+    'files.getUploadURLExternal': (a) => {
+      const name = str(a['filename']);
+      const length = Number(str(a['length']));
+      if (!name || !Number.isInteger(length) || length <= 0) return err('invalid_arguments');
+      fileSeq += 1;
+      const id = `F${String(fileSeq).padStart(10, '0')}`;
+      files.set(id, { id, name, title: name, length });
+      return ok({ upload_url: `${baseUrl}upload/${id}`, file_id: id });
+    },
+
+    // https://api.slack.com/methods/files.completeUploadExternal: shares uploaded files in a channel (and thread).
+    'files.completeUploadExternal': (a) => {
+      const wanted = Array.isArray(a['files']) ? (a['files'] as Args[]) : [];
+      if (wanted.length === 0) return err('invalid_arguments');
+      const found = wanted.map((f) => ({ f: files.get(str(f['id']) ?? ''), title: str(f['title']) }));
+      if (found.some(({ f }) => !f || f.content === undefined)) return err('file_not_found');
+      const channel = a['channel_id'] === undefined ? undefined : resolveChannel(a['channel_id']);
+      const threadTs = str(a['thread_ts']);
+      const shared = found.map(({ f, title }) => Object.assign(f!, { title: title ?? f!.title, ...(channel ? { sharedIn: { channel, threadTs } } : {}) }));
+      if (channel) {
+        storeMessage({
+          type: 'message', channel, ts: nextTs(), user: FAKE_SLACK_IDS.botUserId, bot_id: FAKE_SLACK_IDS.botId, app_id: FAKE_SLACK_IDS.appId,
+          team: FAKE_SLACK_IDS.teamId, text: str(a['initial_comment']) ?? '', upload: true,
+          files: shared.map((f) => ({ id: f.id, name: f.name, title: f.title, size: f.length })),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        });
+      }
+      return ok({ files: shared.map((f) => ({ id: f.id, title: f.title })) });
+    },
+
     'pins.add': (a) => {
       const channel = resolveChannel(a['channel']);
       if (!channel) return err('channel_not_found');
@@ -504,6 +560,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
       const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
       const respMatch = /^\/response\/([^/]+)$/.exec(url.pathname);
+      const uploadMatch = /^\/upload\/([^/]+)$/.exec(url.pathname);
       let method: string;
       let answer: Answer;
       if (apiMatch && (req.method === 'POST' || req.method === 'GET')) {
@@ -512,6 +569,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       } else if (respMatch && req.method === 'POST') {
         method = 'response_url';
         answer = ok({});
+      } else if (uploadMatch && req.method === 'POST') {
+        method = 'upload_url';
+        const file = files.get(uploadMatch[1] ?? '');
+        if (file) file.content = uploadedBytes(raw, headers['content-type']);
+        answer = file ? { status: 200, text: `OK - ${Buffer.byteLength(file.content ?? '')}` } : { status: 404, text: 'Not Found' };
       } else {
         send(res, { status: 404, text: 'Not Found' });
         return;
@@ -575,8 +637,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const id = resolveChannel(channel);
       return id ? [...(messages.get(id)?.values() ?? [])] : [];
     },
+    files: () => [...files.values()].filter((f) => f.sharedIn),
     channelId: (name) => channelIdFor(name),
     reset() {
+      files.clear();
       calls.length = 0;
       failures.length = 0;
       messages.clear();

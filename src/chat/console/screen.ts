@@ -18,6 +18,7 @@ export class Screen {
   readonly buttons = new Map<number, Pressable>();
   #ts = 0;
   readonly #markers = new Map<string, { channel: string; ts: string }>();
+  readonly #files = new Set<string>();
 
   /** Messages posted so far. */
   posted = 0;
@@ -56,5 +57,12 @@ export class Screen {
     update: async ({ channel, ts, card }) => this.show(`${channel} · message ${ts} (updated)`, card, { channel, ts }),
     ephemeral: async ({ channel, user, card }) => this.show(`${channel} · only to ${user}`, card, { channel, ts: 'ephemeral' }),
     findPosted: async ({ marker }) => this.#markers.get(marker),
+    upload: async ({ channel, threadTs, file }) => {
+      this.#files.add(file.filename);
+      const lines = file.content.split('\n').length;
+      this.print(`${this.stamp ? `${this.stamp()} ` : ''}${channel}${threadTs ? ` · thread of message ${threadTs}` : ''} · file ${file.filename} (${file.title}, ${lines} lines)`);
+      return { channel, fileId: file.filename };
+    },
+    findUploaded: async ({ channel, filename }) => (this.#files.has(filename) ? { channel, fileId: filename } : undefined),
   };
 }
