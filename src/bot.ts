@@ -5,7 +5,11 @@ import { VirtualClock } from './adapters/virtual-clock.ts';
 import { consolePeople } from './chat/console/people.ts';
 import { Screen } from './chat/console/screen.ts';
 import { runConsole } from './chat/console/surface.ts';
-import { createRouter } from './chat/router.ts';
+import { createRouter, type RouterDeps } from './chat/router.ts';
+import { configuredSources, simulatedSources } from './app/preflight/sources.ts';
+import type { EvidenceStore } from './evidence/files.ts';
+import { evidenceKeyFrom, loadOrCreateLocalKey } from './evidence/key.ts';
+import { pruneEvidence } from './evidence/prune.ts';
 import type { SparkConfig } from './config/schema.ts';
 import type { ChatDelivery } from './engine/delivery.ts';
 import { createEngine } from './engine/engine.ts';
@@ -29,7 +33,7 @@ export interface BotOptions {
   stdout: NodeJS.WritableStream;
 }
 
-function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, { settings, config, configSource, log }: BotOptions) {
+function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, preflight: RouterDeps['preflight'], { settings, configSource, log, config }: BotOptions) {
   const engine = createEngine({
     db,
     clock,
@@ -41,7 +45,7 @@ function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, { settings
     alertChannel: config.channels.deploys,
   });
   const status = { db, mode: settings.mode.kind, configSource };
-  const router = createRouter({ ...status, clock, log, wake: engine.wake });
+  const router = createRouter({ ...status, clock, log, wake: engine.wake, preflight });
   return { engine, router, status };
 }
 
@@ -52,6 +56,10 @@ export async function runBot(opts: BotOptions): Promise<void> {
   const { applied } = await migrate(db);
   if (applied.length) log.info({ applied }, 'database migrated');
   const mode = settings.mode;
+  const evidence: EvidenceStore = {
+    dir: settings.evidenceDir,
+    key: settings.hmacKey ? evidenceKeyFrom(settings.hmacKey) : await loadOrCreateLocalKey(settings.dataDir),
+  };
 
   if (mode.kind === 'console') {
     const interactive = Boolean(opts.stdin.isTTY);
@@ -59,7 +67,8 @@ export async function runBot(opts: BotOptions): Promise<void> {
     const clock = interactive ? systemClock : new VirtualClock(systemClock.now());
     const screen = new Screen(opts.stdout as never);
     const sim = createSimPlatform({ config, clock });
-    const { engine, router } = wire(db, clock, screen.delivery, sim.pager, opts);
+    const preflight = { config, host: hostname(), evidence, sources: simulatedSources(sim) };
+    const { engine, router } = wire(db, clock, screen.delivery, sim.pager, preflight, opts);
     if (interactive) engine.start();
     await runConsole({ router, screen, people: consolePeople(config), channel: config.channels.deploys, input: opts.stdin as never, interactive, settle: async () => void (await engine.runDue()) });
     if (clock instanceof VirtualClock) await engine.fastForward(clock);
@@ -75,11 +84,24 @@ export async function runBot(opts: BotOptions): Promise<void> {
     import('./server/metrics.ts'),
     import('./adapters/slack-delivery.ts'),
   ]);
-  const { engine, router, status } = wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), unconfiguredPager, opts);
+  const preflight = { config, host: hostname(), evidence, sources: configuredSources(config, process.env, settings.prometheusUrl) };
+  const { engine, router, status } = wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), unconfiguredPager, preflight, opts);
   const metrics = createMetrics(db, systemClock);
   engine.start();
   const jobs = startWallClockJobs(
-    [{ name: 'housekeeping', cron: '30 3 * * *', timezone: config.timezone, run: async () => void log.info(await pruneOld(db, systemClock.now()), 'housekeeping done') }],
+    [
+      {
+        name: 'housekeeping',
+        cron: '30 3 * * *',
+        timezone: config.timezone,
+        run: async () => {
+          const now = systemClock.now();
+          const engineRows = await pruneOld(db, now);
+          const evidenceFiles = await db.transaction((tx) => pruneEvidence(tx, evidence, now, config.evidence.retentionDays, 'spark-housekeeping'));
+          log.info({ ...engineRows, evidence: evidenceFiles }, 'housekeeping done');
+        },
+      },
+    ],
     postgresCoordinator(db, systemClock),
     log,
   );

@@ -12,6 +12,8 @@ export interface Settings {
   dataDir: string;
   evidenceDir: string;
   hmacKey: string | undefined;
+  /** Prometheus's HTTP API; in server modes the checks and the canary read nothing without it. */
+  prometheusUrl: string | undefined;
   logLevel: string;
 }
 
@@ -53,6 +55,7 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
       dataDir: value('SPARK_DATA_DIR') ?? '.data',
       evidenceDir: value('EVIDENCE_DIR') ?? 'evidence',
       hmacKey,
+      prometheusUrl: value('PROMETHEUS_URL'),
       logLevel: value('LOG_LEVEL') ?? 'info',
     },
   };

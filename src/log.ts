@@ -12,10 +12,16 @@ const SECRET_KEYS = [
 const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.headers.${k.toLowerCase()}`, `*.*.headers.${k.toLowerCase()}`]);
 
 const SECRET_PATTERNS: RegExp[] = [
-  /\bxox[abposr]-[A-Za-z0-9-]+/g, // Slack bot, user and config tokens
+  /\bxox[abposre]-[A-Za-z0-9-]+/g, // Slack bot, user, config and refresh tokens
   /\bxapp-[A-Za-z0-9-]+/g, // Slack app-level tokens
-  /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+(?=@)/gi, // a password inside a URL
+  /(\bhooks\.slack\.com\/services\/)[A-Za-z0-9/]+/gi, // Slack incoming webhooks
+  // a password inside a URL; it may itself hold an @, so up to the last one before the host
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)\S+?(?=@[^@\s]*$|@[^@\s]*\s)/gi,
+  /(\bhttps?:\/\/)[^:/@\s]+(?=@)/gi, // a token used as a URL's user name
+  /(\bpassword\s*=\s*)[^\s&;]+/gi, // key=value connection strings
+  /([?&](?:token|access_token|api_key|apikey|secret|signature|sig|routing_key)=)[^&\s#]+/gi,
   /(\bBearer\s+)[A-Za-z0-9._~+/=-]+/gi,
+  /(\bBasic\s+)[A-Za-z0-9+/=]+/g,
   /(\bToken token=)[A-Za-z0-9._~+/=-]+/gi, // PagerDuty REST
 ];
 

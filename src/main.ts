@@ -1,6 +1,7 @@
 import { runBot } from './bot.ts';
 import { configCheck } from './cli/config-check.ts';
-import { evidenceVerifyNotYet } from './cli/not-yet.ts';
+import { evidenceVerify } from './cli/evidence-verify.ts';
+import { evidenceKeyFrom, loadOrCreateLocalKey } from './evidence/key.ts';
 import { rehearse } from './cli/rehearse.ts';
 import { systemClock } from './adapters/system-clock.ts';
 import { USAGE, UsageError } from './cli/usage.ts';
@@ -63,9 +64,17 @@ async function main(argv: string[]): Promise<number> {
       if (!loaded.ok) throw new StartRefused([...loaded.problems, `${loaded.source}: cannot rehearse on an invalid config`]);
       return rehearse(args, loaded.config, process.stdout, err, systemClock.now());
     }
-    case 'evidence':
+    case 'evidence': {
       if (args[0] !== 'verify') throw new UsageError('did you mean `evidence verify <version>`?');
-      return evidenceVerifyNotYet(args.slice(1), err);
+      const settings = settingsOrExit();
+      return evidenceVerify(args.slice(1), {
+        openDb: () => openDatabase(settings.databaseUrl, settings.dataDir),
+        key: async () => (settings.hmacKey ? evidenceKeyFrom(settings.hmacKey) : loadOrCreateLocalKey(settings.dataDir)),
+        evidenceDir: settings.evidenceDir,
+        out,
+        err,
+      });
+    }
     case 'help':
     case '--help':
     case '-h':

@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from './fakes/slack-web-api.ts';
 import { spawnBot } from './support/bot-process.ts';
+import { scratchDatabase } from './support/db.ts';
 
 async function run(args: string[], env: Record<string, string> = {}, stdin = '') {
   const bot = await spawnBot(args, env, stdin);
@@ -88,10 +89,33 @@ describe('the command line', () => {
     expect(bad.err).toContain('unknown signal');
   });
 
-  it('says plainly that evidence verify is not built yet (exit 1)', async () => {
-    const v = await run(['evidence', 'verify', 'v1.4.0']);
-    expect(v.code).toBe(1);
-    expect(v.err).toContain('evidence verify is not available in this build yet; nothing was run.');
+  it('verifies the evidence a console preflight sealed, and names a file changed afterwards (exit 1)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'spark-cli-evidence-'));
+    const scratch = process.env.TEST_DATABASE_URL ? await scratchDatabase(process.env.TEST_DATABASE_URL) : undefined;
+    const env = { SPARK_DATA_DIR: join(home, 'data'), EVIDENCE_DIR: join(home, 'evidence'), ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
+    try {
+      const preflight = await run([], env, '/spark preflight v1.4.0\n');
+      expect(preflight.code).toBe(0);
+      expect(preflight.out).toContain('Evidence for preflight v1.4.0: 11 files');
+
+      const intact = await run(['evidence', 'verify', 'v1.4.0'], env);
+      expect(intact.code).toBe(0);
+      expect(intact.out).toMatch(/v1\.4\.0: 11 files, \d+ audit rows, intact/);
+
+      const folder = join(home, 'evidence', 'v1.4.0');
+      const flags = readdirSync(folder).find((f) => f.endsWith('-preflight-07-flags.md'))!;
+      writeFileSync(join(folder, flags), readFileSync(join(folder, flags), 'utf8').replace('true', 'fals'));
+      const tampered = await run(['evidence', 'verify', 'v1.4.0'], env);
+      expect(tampered.code).toBe(1);
+      expect(tampered.out).toContain(`changed  v1.4.0/${flags}`);
+
+      const none = await run(['evidence', 'verify', 'v9.9.9'], env);
+      expect(none.code).toBe(1);
+      expect(none.err).toContain('no evidence recorded for v9.9.9');
+    } finally {
+      await scratch?.drop();
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   describe('with a Slack that rejects the token', () => {

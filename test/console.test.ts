@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +10,11 @@ import { Screen } from '../src/chat/console/screen.ts';
 import { runConsole } from '../src/chat/console/surface.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createRouter } from '../src/chat/router.ts';
+import { simulatedSources } from '../src/app/preflight/sources.ts';
+import { defaultConfig } from '../src/config/schema.ts';
+import { evidenceKeyFrom } from '../src/evidence/key.ts';
+import { verifyEvidence } from '../src/evidence/verify.ts';
+import { createSimPlatform } from '../src/sim/platform.ts';
 import type { Db } from '../src/store/db.ts';
 import { openTestDb } from './support/db.ts';
 
@@ -17,10 +25,16 @@ const people = [
 
 describe('the console surface', () => {
   let db: Db;
+  let evidenceDir: string;
+  const key = evidenceKeyFrom('console-test-key');
   beforeAll(async () => {
     db = await openTestDb();
+    evidenceDir = await mkdtemp(join(tmpdir(), 'spark-console-evidence-'));
   });
-  afterAll(() => db.close());
+  afterAll(async () => {
+    await db.close();
+    await rm(evidenceDir, { recursive: true, force: true });
+  });
 
   async function session(lines: string[]): Promise<string> {
     let out = '';
@@ -34,7 +48,10 @@ describe('the console surface', () => {
     const log = pino({ level: 'silent' });
     const screen = new Screen(output);
     const engine = createEngine({ db, clock, chat: screen.delivery, pager: unconfiguredPager, log, worker: 'console', handlers: {}, alertChannel: '#spark-deploys' });
-    const router = createRouter({ db, mode: 'console', configSource: 'built-in defaults', clock, log, wake: engine.wake });
+    const config = defaultConfig();
+    const sources = simulatedSources(createSimPlatform({ config, clock }));
+    const preflight = { config, host: 'console-test', evidence: { dir: evidenceDir, key }, sources };
+    const router = createRouter({ db, mode: 'console', configSource: 'built-in defaults', clock, log, wake: engine.wake, preflight });
     const settle = async () => void (await engine.runDue());
     await runConsole({ router, screen, people, channel: '#spark-deploys', input: Readable.from(lines.map((l) => `${l}\n`)), interactive: false, settle });
     return out;
@@ -73,5 +90,36 @@ describe('the console surface', () => {
   it('says a command that is not built yet changes nothing', async () => {
     const out = await session(['/spark canary v1.4.0']);
     expect(out).toContain('`/spark canary` is not available in this build yet. Nothing was changed.');
+  });
+
+  it('runs the ten preflight checks on the simulator, updates one card, and seals the evidence', async () => {
+    const out = await session(['/spark preflight v1.4.0']);
+    const final = out.slice(out.lastIndexOf('(updated)'));
+    for (const title of ['Identity & time seal', 'Time drift', 'pgBouncer saturation', 'Prisma migrations', 'CSP/COEP headers', 'Sequence anomalies', 'Feature flags', 'Prometheus targets', 'Baseline metrics', 'PostgreSQL bloat']) {
+      expect(final).toMatch(new RegExp(`(✅|⚠️|❌|⏭) \\d+\\. \\*?${title.replace(/[/&]/g, '.')}`));
+    }
+    // the simulated platform is healthy; only the unconfigured expected migration count is a warning
+    expect(final).toContain('Ready, with warnings');
+    expect(final).toContain('9 pass · 1 warn · 0 fail · 0 skipped');
+    expect(out).toContain('Evidence for preflight v1.4.0: 11 files');
+
+    const files = (await readdir(join(evidenceDir, 'v1.4.0'))).sort();
+    expect(files.filter((f) => f.endsWith('.md'))).toHaveLength(11);
+    expect(files).toContain('MANIFEST.sha256');
+    expect(await readFile(join(evidenceDir, 'v1.4.0', files.find((f) => f.endsWith('preflight-03-pgbouncer.md'))!), 'utf8')).toContain('ok    spark: 16/40 server connections in use (40 %)');
+    const report = await verifyEvidence(db, { dir: evidenceDir, key }, 'v1.4.0');
+    expect(report.problems).toEqual([]);
+    expect(report.files).toBe(11);
+  });
+
+  it('verifies the sealed evidence of a version with /spark evidence', async () => {
+    const out = await session(['/spark evidence v1.4.0', '/spark evidence v9.9.9']);
+    expect(out).toMatch(/✅ Evidence for v1\.4\.0 is intact: 11 files, \d+ audit rows/);
+    expect(out).toContain('No evidence recorded for v9.9.9');
+  });
+
+  it('shows the latest preflight of each version in /spark status', async () => {
+    const out = await session(['/spark status']);
+    expect(out).toMatch(/v1\.4\.0: run \d+ ready with warnings \(9 pass · 1 warn · 0 fail · 0 skipped\)/);
   });
 });

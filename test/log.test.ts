@@ -36,4 +36,17 @@ describe('secrets never reach the log', () => {
     expect(scrubSecrets('Authorization: Bearer s3cr3t-value')).toBe('Authorization: Bearer [redacted]');
     expect(scrubSecrets('app token xapp-1-A0-123')).toBe('app token [redacted]');
   });
+
+  it('scrubs the other places secrets hide: connection strings, query strings, webhooks, basic auth', () => {
+    const cases: [string, string][] = [
+      ['host=db user=spark password=hunter2 dbname=spark', 'host=db user=spark password=[redacted] dbname=spark'],
+      ['postgres://spark:p@ss@db:5432/spark and more', 'postgres://spark:[redacted]@db:5432/spark and more'],
+      ['GET https://flags.example/api?env=prod&token=abc123#x', 'GET https://flags.example/api?env=prod&token=[redacted]#x'],
+      ['posted to https://hooks.slack.com/services/T000/B000/XXXX', 'posted to https://hooks.slack.com/services/[redacted]'],
+      ['Authorization: Basic c3Bhcms6aHVudGVyMg==', 'Authorization: Basic [redacted]'],
+      ['clone https://ghp_abcdef@github.com/x/y', 'clone https://[redacted]@github.com/x/y'],
+      ['refresh xoxe-1-abc rejected', 'refresh [redacted] rejected'],
+    ];
+    for (const [secret, scrubbed] of cases) expect(scrubSecrets(secret)).toBe(scrubbed);
+  });
 });

@@ -1,6 +1,7 @@
 import { outboxCounts, parkedRows, type OutboxCounts, type ParkedRow } from '../engine/outbox.ts';
 import { timerCounts, type TimerCounts } from '../engine/timers.ts';
 import type { Db } from '../store/db.ts';
+import { latestRuns, type LatestRun } from './preflight/store.ts';
 import { schemaState } from '../store/migrate.ts';
 
 export interface StatusReport {
@@ -12,6 +13,8 @@ export interface StatusReport {
   outbox: OutboxCounts;
   /** The newest rows that could not be delivered: kept, and shown until someone acts. */
   parked: ParkedRow[];
+  /** The latest preflight of each version, newest first. */
+  preflights: LatestRun[];
 }
 
 export interface StatusContext {
@@ -21,7 +24,13 @@ export interface StatusContext {
 }
 
 export async function readStatus({ db, mode, configSource }: StatusContext, at: Date): Promise<StatusReport> {
-  const [schema, timers, outbox, parked] = await Promise.all([schemaState(db), timerCounts(db, at), outboxCounts(db, at), parkedRows(db, 5)]);
+  const [schema, timers, outbox, parked, preflights] = await Promise.all([
+    schemaState(db),
+    timerCounts(db, at),
+    outboxCounts(db, at),
+    parkedRows(db, 5),
+    latestRuns(db, 5),
+  ]);
   return {
     at,
     mode,
@@ -30,5 +39,6 @@ export async function readStatus({ db, mode, configSource }: StatusContext, at: 
     timers,
     outbox,
     parked,
+    preflights,
   };
 }

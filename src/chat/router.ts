@@ -1,11 +1,14 @@
 import { isFirstDelivery } from '../app/deliveries.ts';
+import { runPreflight, type PreflightDeps } from '../app/preflight/run.ts';
 import { readStatus, type StatusContext } from '../app/status.ts';
 import type { Clock } from '../domain/clock.ts';
 import { enqueue, type OutboxItem } from '../engine/outbox.ts';
 import type { Logger } from '../log.ts';
 import { onlyToAsker, textCard, type Reply } from './card.ts';
 import { helpCard } from './cards/help.ts';
+import { evidenceCard } from './cards/evidence.ts';
 import { statusCard } from './cards/status.ts';
+import { verifyEvidence } from '../evidence/verify.ts';
 import { parseCommand, type Command } from './commands.ts';
 import { ACTION } from './ids.ts';
 
@@ -33,6 +36,7 @@ export interface RouterDeps extends StatusContext {
   log: Logger;
   /** Tells the engine there is something new in the outbox. */
   wake: () => void;
+  preflight: Pick<PreflightDeps, 'config' | 'host' | 'evidence' | 'sources'>;
 }
 
 /** One router for every surface: Slack over HTTP, Socket Mode, and the console all call it. */
@@ -66,6 +70,19 @@ export function createRouter(deps: RouterDeps): Router {
     switch (command.name) {
       case 'help':
         return (await once(input.deliveryId, 'command', [])) ? onlyToAsker(helpCard()) : NOTHING;
+      case 'preflight':
+        // The ritual's decisions are made in #spark-deploys, wherever the command was typed.
+        await runPreflight(
+          { ...deps.preflight, db, clock, log, wake: deps.wake },
+          { version: command.version, actor: input.userId, channel: deps.preflight.config.channels.deploys, deliveryId: input.deliveryId },
+        );
+        return NOTHING;
+      case 'evidence': {
+        const { evidence } = deps.preflight;
+        const report = await db.transaction((tx) => verifyEvidence(tx, evidence, command.version));
+        await once(input.deliveryId, 'command', [{ kind: 'slack.post', channel: input.channelId, card: evidenceCard(report) }]);
+        return NOTHING;
+      }
       case 'status': {
         const card = statusCard(await readStatus(deps, clock.now()));
         await once(input.deliveryId, 'command', [{ kind: 'slack.post', channel: input.channelId, card }]);

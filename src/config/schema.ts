@@ -121,6 +121,19 @@ const wholeNumber = (min: number) =>
       error: (iss) => `expected a whole number ≥ ${min}, got ${describeValue(iss.input)}`,
     });
 
+/** Where a check looks: a URL or host, or `$NAME` to read it from the environment (keeps passwords out of the file). */
+const target = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .refine((s) => !s.startsWith('$') || /^\$[A-Z_][A-Z0-9_]*$/.test(s), {
+    error: (iss) => `expected a URL or $ENV_VAR_NAME, got ${describeValue(iss.input)}`,
+  });
+
+const fraction = z
+  .number()
+  .gt(0, { error: (iss) => `must be between 0 and 1, got ${describeValue(iss.input)}` })
+  .lte(1, { error: (iss) => `must be between 0 and 1, got ${describeValue(iss.input)}` });
+
 const PLACEHOLDER_RE = /\{\{(.*?)\}\}/g;
 
 /** PromQL text; may contain `{{version}}` and `{{track}}`, nothing else in double braces. */
@@ -438,6 +451,15 @@ const DEFAULT_HOLIDAYS = [
   '2026-10-29', // Cumhuriyet Bayramı
 ];
 
+/** The v1.4.0 release's flags (RITUAL §2 check 7): what the platform must show before the canary. */
+const DEFAULT_EXPECTED_FLAGS: Record<string, boolean | string> = {
+  'orders.idempotency-keys-v2': true,
+  'risk.pre-trade-checks-v3': true,
+  'ws.delta-frames': true,
+  'outbox.dispatcher': 'v2',
+  'ui.new-order-ticket': false,
+};
+
 // ---------------------------------------------------------------------------------------------
 // The schema
 // ---------------------------------------------------------------------------------------------
@@ -533,6 +555,36 @@ const baseSchema = z.strictObject({
         ]),
       statusPageReminder: positiveDuration.prefault('5m'),
       postMortemDue: positiveDuration.prefault('48h'),
+    })
+    .prefault({}),
+  preflight: z
+    .strictObject({
+      budget: positiveDuration.prefault('60s'),
+      checkTimeout: positiveDuration.prefault('10s'),
+      commit: text.optional(),
+      targetDatabase: target.optional(),
+      timeDrift: z
+        .strictObject({ ntpServer: target.optional(), warnAt: positiveDuration.prefault('1s'), failAt: positiveDuration.prefault('3s') })
+        .prefault({}),
+      pgbouncer: z
+        .strictObject({ adminUrl: target.optional(), warnAtPercent: percent.default(75), failAtPercent: percent.default(90) })
+        .prefault({}),
+      prisma: z.strictObject({ expectedMigrations: wholeNumber(0).optional() }).prefault({}),
+      headers: z.strictObject({ url: target.optional(), hstsMinMaxAge: positiveDuration.prefault('365d') }).prefault({}),
+      sequences: z.strictObject({ warnAtFraction: fraction.default(0.75), failAtFraction: fraction.default(0.9) }).prefault({}),
+      flags: z
+        .strictObject({ url: target.optional(), expected: z.record(z.string().min(1), z.union([z.boolean(), z.string()])).prefault(DEFAULT_EXPECTED_FLAGS) })
+        .prefault({}),
+      prometheus: z.strictObject({ expectedJobs: z.array(text).prefault(['spark', 'pgbouncer', 'postgres', 'node']) }).prefault({}),
+      bloat: z
+        .strictObject({
+          deadTupleWarnPercent: percent.default(10),
+          deadTupleFailPercent: percent.default(20),
+          minTuples: wholeNumber(0).default(1000),
+          autovacuumMaxAge: positiveDuration.prefault('24h'),
+          connectionCreepPercent: percent.default(25),
+        })
+        .prefault({}),
     })
     .prefault({}),
   evidence: z

@@ -11,6 +11,13 @@ function engineLine(s: StatusReport): string {
   return `${timers.pending} scheduled step${timers.pending === 1 ? '' : 's'} waiting${late} · ${outbox.pending} message${outbox.pending === 1 ? '' : 's'} to deliver${lag}`;
 }
 
+function preflightLine(r: StatusReport['preflights'][number]): string {
+  const when = r.startedAt.toISOString().replace(/\.\d+Z$/, 'Z');
+  if (!r.verdict) return `• ${r.version}: run ${r.runId} running since ${when}`;
+  const c = r.counts;
+  return `• ${r.version}: run ${r.runId} ${r.verdict.replace(/-/g, ' ')} (${c.pass ?? 0} pass · ${c.warn ?? 0} warn · ${c.fail ?? 0} fail · ${c.skipped ?? 0} skipped), ${when}`;
+}
+
 export function statusCard(s: StatusReport): Card {
   const db = s.database;
   const schema =
@@ -20,6 +27,7 @@ export function statusCard(s: StatusReport): Card {
   const blocks: Block[] = [
     { type: 'header', text: 'Spark ritual status' },
     { type: 'text', text: '*No release in progress.* Start one with `/spark preflight <version>`.' },
+    ...(s.preflights.length ? [{ type: 'text' as const, text: `*Latest preflights*\n${s.preflights.map(preflightLine).join('\n')}` }] : []),
     {
       type: 'fields',
       fields: [`*Mode*\n${s.mode}`, `*Database*\n${db.engine === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${schema}`, `*Config*\n${s.configSource}`, `*Engine*\n${engineLine(s)}`],
