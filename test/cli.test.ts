@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from './fakes/slack-web-api.ts';
 import { spawnBot } from './support/bot-process.ts';
 import { scratchDatabase } from './support/db.ts';
+import { tempDir } from './support/temp.ts';
 
 async function run(args: string[], env: Record<string, string> = {}, stdin = '') {
   const bot = await spawnBot(args, env, stdin);
@@ -13,7 +13,7 @@ async function run(args: string[], env: Record<string, string> = {}, stdin = '')
 }
 
 describe('the command line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'spark-cli-'));
+  const dir = tempDir('spark-cli-');
 
   it('runs a console script from stdin: help, a usage error, the status, and exits 0', async () => {
     const r = await run([], {}, '/spark help\n/spark canary 1.4\n/spark status\n1\n');
@@ -90,7 +90,7 @@ describe('the command line', () => {
   });
 
   it('verifies the evidence a console preflight sealed, and names a file changed afterwards (exit 1)', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'spark-cli-evidence-'));
+    const home = tempDir('spark-cli-evidence-');
     const scratch = process.env.TEST_DATABASE_URL ? await scratchDatabase(process.env.TEST_DATABASE_URL) : undefined;
     const env = { SPARK_DATA_DIR: join(home, 'data'), EVIDENCE_DIR: join(home, 'evidence'), ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
     try {
@@ -114,7 +114,6 @@ describe('the command line', () => {
       expect(none.err).toContain('no evidence recorded for v9.9.9');
     } finally {
       await scratch?.drop();
-      rmSync(home, { recursive: true, force: true });
     }
   });
 

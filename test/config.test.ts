@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import YAML from 'yaml';
 import { formatDuration, parseDuration } from '../src/config/duration.ts';
 import { BUILT_IN_SOURCE, loadConfig, parseConfigText, validateConfig } from '../src/config/load.ts';
 import { configSchema, defaultConfig, fillQuery, type SparkConfig } from '../src/config/schema.ts';
+import { tempDir } from './support/temp.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const exampleFile = path.join(root, 'spark.config.example.yml');
@@ -249,7 +249,7 @@ triggers:
   });
 
   it('validateConfig and loadConfig report the same problems', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'spark-config-'));
+    const dir = tempDir('spark-config-');
     const file = path.join(dir, 'broken.yml');
     writeFileSync(file, broken);
     const r = loadConfig(file, {});
@@ -401,7 +401,7 @@ freeze:
 });
 
 describe('loadConfig resolution', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'spark-config-'));
+  const dir = tempDir('spark-config-');
   const empty = path.join(dir, 'empty');
   mkdirSync(empty);
   const withFile = path.join(dir, 'with-file');

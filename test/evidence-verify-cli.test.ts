@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceVerify } from '../src/cli/evidence-verify.ts';
@@ -8,11 +7,12 @@ import { writeEvidence, writeManifest, type EvidenceStore, type SealedFile } fro
 import { evidenceKeyFrom } from '../src/evidence/key.ts';
 import type { Db } from '../src/store/db.ts';
 import { openTestDb, TEST_ENGINE } from './support/db.ts';
+import { tempDir } from './support/temp.ts';
 
 describe(`evidence verify on ${TEST_ENGINE}`, () => {
   let db: Db;
   let files: SealedFile[];
-  const store: EvidenceStore = { dir: mkdtempSync(join(tmpdir(), 'spark-verify-')), key: evidenceKeyFrom('test-evidence-key') };
+  const store: EvidenceStore = { dir: tempDir('spark-verify-'), key: evidenceKeyFrom('test-evidence-key') };
   let opened = 0;
 
   beforeAll(async () => {

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { pruneEvidence } from '../src/evidence/prune.ts';
 import { verifyEvidence } from '../src/evidence/verify.ts';
 import type { Db, Sql } from '../src/store/db.ts';
 import { openTestDb, TEST_ENGINE } from './support/db.ts';
+import { tempDir } from './support/temp.ts';
 
 const T0 = new Date('2026-11-24T18:00:00.123Z');
 const DAY = 86_400_000;
@@ -31,7 +31,7 @@ describe(`evidence on ${TEST_ENGINE}`, () => {
   afterAll(() => db.close());
   beforeEach(async () => {
     await db.query('TRUNCATE evidence_file, audit_log RESTART IDENTITY');
-    store = { dir: mkdtempSync(join(tmpdir(), 'spark-evidence-')), key };
+    store = { dir: tempDir('spark-evidence-'), key };
   });
 
   const write = (kind: string, when: Date, version = 'v1.4.0', content = `${kind}: all green\n`): Promise<SealedFile> =>
@@ -195,7 +195,7 @@ describe(`evidence on ${TEST_ENGINE}`, () => {
   });
 
   it('never lets a tampered record steer a prune outside the evidence folder', async () => {
-    const outside = mkdtempSync(join(tmpdir(), 'spark-outside-'));
+    const outside = tempDir('spark-outside-');
     writeFileSync(join(outside, 'victim'), 'keep me\n');
     const escape = `../${outside.split('/').at(-1)}/victim`;
     for (const [version, path] of [['..', escape], ['v1.4.0', `v1.4.0/${escape}`]]) {
@@ -291,7 +291,7 @@ describe('the evidence key', () => {
   });
 
   it('creates the local key once, readable by its owner only', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'spark-key-')), 'data');
+    const dataDir = join(tempDir('spark-key-'), 'data');
     const [a, b] = await Promise.all([loadOrCreateLocalKey(dataDir), loadOrCreateLocalKey(dataDir)]);
     const file = join(dataDir, 'evidence-hmac.key');
     expect(readFileSync(file, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
