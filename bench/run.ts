@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchAck } from './ack.ts';
 import { benchEngine } from './engine.ts';
+import { benchPreflight } from './preflight.ts';
 import { benchStartup } from './startup.ts';
 
 mkdirSync('bench/results', { recursive: true });
@@ -14,6 +15,10 @@ console.table(startup);
 const engine = await benchEngine();
 write('engine', engine);
 console.table(engine);
+
+const preflight = await benchPreflight();
+write('preflight', preflight);
+console.table(preflight);
 
 const ack = await benchAck(Number(process.env.BENCH_SECONDS ?? 10));
 write('ack', ack);

@@ -6,6 +6,7 @@ import { consolePeople } from './chat/console/people.ts';
 import { Screen } from './chat/console/screen.ts';
 import { runConsole } from './chat/console/surface.ts';
 import { createRouter, type RouterDeps } from './chat/router.ts';
+import { closeInterruptedRuns } from './app/preflight/interrupted.ts';
 import { configuredSources, simulatedSources } from './app/preflight/sources.ts';
 import type { EvidenceStore } from './evidence/files.ts';
 import { evidenceKeyFrom, loadOrCreateLocalKey } from './evidence/key.ts';
@@ -33,7 +34,9 @@ export interface BotOptions {
   stdout: NodeJS.WritableStream;
 }
 
-function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, preflight: RouterDeps['preflight'], { settings, configSource, log, config }: BotOptions) {
+async function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, preflight: RouterDeps['preflight'], { settings, configSource, log, config }: BotOptions) {
+  const interrupted = await closeInterruptedRuns(db, preflight.evidence.key, clock.now(), config.preflight.budget);
+  if (interrupted) log.warn({ runs: interrupted }, 'preflight runs interrupted by a stop were closed as interrupted');
   const engine = createEngine({
     db,
     clock,
@@ -68,7 +71,7 @@ export async function runBot(opts: BotOptions): Promise<void> {
     const screen = new Screen(opts.stdout as never);
     const sim = createSimPlatform({ config, clock });
     const preflight = { config, host: hostname(), evidence, sources: simulatedSources(sim) };
-    const { engine, router } = wire(db, clock, screen.delivery, sim.pager, preflight, opts);
+    const { engine, router } = await wire(db, clock, screen.delivery, sim.pager, preflight, opts);
     if (interactive) engine.start();
     await runConsole({ router, screen, people: consolePeople(config), channel: config.channels.deploys, input: opts.stdin as never, interactive, settle: async () => void (await engine.runDue()) });
     if (clock instanceof VirtualClock) await engine.fastForward(clock);
@@ -85,7 +88,7 @@ export async function runBot(opts: BotOptions): Promise<void> {
     import('./adapters/slack-delivery.ts'),
   ]);
   const preflight = { config, host: hostname(), evidence, sources: configuredSources(config, process.env, settings.prometheusUrl) };
-  const { engine, router, status } = wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), unconfiguredPager, preflight, opts);
+  const { engine, router, status } = await wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), unconfiguredPager, preflight, opts);
   const metrics = createMetrics(db, systemClock);
   engine.start();
   const jobs = startWallClockJobs(

@@ -11,6 +11,12 @@ import { createLogger, scrubSecrets } from './log.ts';
 import { migrate } from './store/migrate.ts';
 import { openDatabase } from './store/open.ts';
 
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const out = (line: string) => void process.stdout.write(`${line}\n`);
 const err = (line: string) => void process.stderr.write(`${line}\n`);
 

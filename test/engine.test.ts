@@ -165,6 +165,20 @@ describe('the engine room', () => {
       expect(await outboxCounts(db, clock.now())).toEqual({ pending: 0, parked: 0, lagSeconds: 0 });
     });
 
+    it('sends a card that changed several times while waiting once, as it is now', async () => {
+      const clock = new VirtualClock(T0);
+      const { engine, rec } = engineWith(clock);
+      await db.transaction(async (tx) => {
+        await enqueue(tx, { kind: 'slack.post', channel: 'C0DEPLOYS', card: textCard('card A'), ref: 'card:a' }, T0);
+        await enqueue(tx, { kind: 'slack.post', channel: 'C0DEPLOYS', card: textCard('card B'), ref: 'card:b' }, T0);
+        for (const n of [1, 2, 3]) await enqueue(tx, { kind: 'slack.update', channel: 'C0DEPLOYS', card: textCard(`card A v${n}`), of: 'card:a' }, T0);
+        await enqueue(tx, { kind: 'slack.update', channel: 'C0DEPLOYS', card: textCard('card B v1'), of: 'card:b' }, T0);
+      });
+      await engine.runDue();
+      expect(rec.delivered.filter((d) => d.op === 'update').map((d) => d.text)).toEqual(['card A v3', 'card B v1']);
+      expect(await outboxCounts(db, clock.now())).toMatchObject({ pending: 0, parked: 0 });
+    });
+
     it('parks a refused row with its error, and the rows after it still go', async () => {
       const clock = new VirtualClock(T0);
       const { engine, rec } = engineWith(clock);

@@ -7,7 +7,8 @@ import { VirtualClock } from '../src/adapters/virtual-clock.ts';
 import type { PreflightSources } from '../src/app/preflight/check.ts';
 import { runPreflight, type PreflightDeps } from '../src/app/preflight/run.ts';
 import { simulatedSources } from '../src/app/preflight/sources.ts';
-import { latestRuns } from '../src/app/preflight/store.ts';
+import { closeInterruptedRuns } from '../src/app/preflight/interrupted.ts';
+import { insertRun, latestRuns } from '../src/app/preflight/store.ts';
 import { validateConfig } from '../src/config/load.ts';
 import { defaultConfig, type SparkConfig } from '../src/config/schema.ts';
 import { evidenceKeyFrom } from '../src/evidence/key.ts';
@@ -95,5 +96,16 @@ describe('a preflight run', () => {
     expect(Object.keys(row!.data.baseline).sort()).toEqual(defaultConfig().signals.map((s) => s.id).sort());
     expect(row!.data.baseline.api_p95).toBeGreaterThan(100);
     expect(row!.data.baseline.api_p95).toBeLessThan(200);
+  });
+
+  it('closes a run a stopped bot left unfinished as interrupted, and says so on its card', async () => {
+    const budget = defaultConfig().preflight.budget;
+    const stale = await db.transaction((tx) => insertRun(tx, { ...request, at: new Date(T0.getTime() - 3 * budget) }));
+    const fresh = await db.transaction((tx) => insertRun(tx, { ...request, version: 'v1.4.1', at: new Date(T0.getTime() - 1000) }));
+    expect(await closeInterruptedRuns(db, key, T0, budget)).toBe(1);
+    const runs = await db.query<{ id: number; verdict: string | null }>('SELECT id, verdict FROM preflight_run ORDER BY id');
+    expect(runs).toEqual([{ id: stale, verdict: 'interrupted' }, { id: fresh, verdict: null }]);
+    expect((await outbox()).map((r) => r.text)).toEqual(['Preflight v1.4.0 interrupted after 0 of 10 checks']);
+    expect(await closeInterruptedRuns(db, key, T0, budget)).toBe(0);
   });
 });

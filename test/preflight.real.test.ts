@@ -18,6 +18,7 @@ import { startSntpServer, type FakeSntpServer } from './fakes/sntp-server.ts';
 import { openTestDb, scratchDatabase } from './support/db.ts';
 import { startPgBouncer, type RunningPgBouncer } from './support/pgbouncer.ts';
 import { startPrometheus, type TestPrometheus } from './support/prometheus.ts';
+import { seedTarget } from './support/target-seed.ts';
 
 const SERVER = process.env.TEST_DATABASE_URL!;
 const key = evidenceKeyFrom('preflight-real-test');
@@ -29,28 +30,6 @@ const GOOD_HEADERS = {
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
 };
 const FLAGS = { flags: { 'orders.idempotency-keys-v2': true, 'outbox.dispatcher': 'v2' } };
-
-async function seedTarget(url: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(`CREATE TABLE "_prisma_migrations" (id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL, finished_at timestamptz,
-      migration_name varchar(255) NOT NULL, logs text, rolled_back_at timestamptz, started_at timestamptz NOT NULL DEFAULT now(), applied_steps_count int NOT NULL DEFAULT 0)`);
-    await c.query(`INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at, logs) VALUES
-      ('1', 'x', '20250912101500_init', now(), NULL),
-      ('2', 'x', '20251020143000_orders', now(), NULL),
-      ('3', 'x', '20261110103000_order_idempotency_v2', NULL, 'ERROR: column "idempotency_key" contains null values')`);
-    await c.query('CREATE TABLE orders (id bigserial PRIMARY KEY, note text)');
-    await c.query("INSERT INTO orders (note) SELECT 'o' || g FROM generate_series(1, 100) g");
-    await c.query("SELECT setval('orders_id_seq', 40)");
-    await c.query('CREATE TABLE order_events (id int, payload text) WITH (autovacuum_enabled = false)');
-    await c.query("INSERT INTO order_events SELECT g, repeat('x', 40) FROM generate_series(1, 10000) g");
-    await c.query('DELETE FROM order_events WHERE id % 10 < 4');
-    await c.query('SELECT pg_stat_force_next_flush()');
-  } finally {
-    await c.end();
-  }
-}
 
 function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
   const server = createServer(handler);

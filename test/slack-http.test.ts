@@ -53,6 +53,25 @@ describe('the bot in Slack HTTP mode, against a loopback Slack', () => {
     expect(metrics).toMatch(/spark_ack_duration_seconds_count\{kind="command"\} [1-9]/);
   });
 
+  it('runs /spark preflight in #spark-deploys: one card updated in place, and the evidence listed in its thread', async () => {
+    expect((await postSigned(`${base}/slack/events`, SECRET, command('preflight v1.4.0'))).status).toBe(200);
+    const thread = await slack.waitFor('chat.postMessage', (c) => c.body.thread_ts !== undefined, 20_000);
+    const [card] = slack.callsTo('chat.postMessage');
+    expect(card!.body.channel).toBe('#spark-deploys');
+    expect(thread.body.thread_ts).toBe((card!.response as { ts: string }).ts);
+    expect(String(thread.body.text)).toContain('Evidence for preflight v1.4.0: 11 files');
+    // checks that finish together reach Slack as one update of the card
+    const updates = slack.callsTo('chat.update');
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.every((u) => u.body.ts === (card!.response as { ts: string }).ts)).toBe(true);
+    const final = JSON.stringify(updates.at(-1)!.body.blocks);
+    // nothing is configured on this server: every check that needs a target says which, and nothing passes for it
+    expect(final).toContain('Incomplete');
+    expect(final).toContain('PROMETHEUS_URL is not set');
+    expect(final).toContain('not configured (preflight.targetDatabase)');
+    expect(final).toContain('0 pass · 1 warn · 0 fail · 9 skipped');
+  });
+
   it('answers a usage error in the ack itself, changing nothing', async () => {
     const res = await postSigned(`${base}/slack/events`, SECRET, command('canary 1.4'));
     expect(res.status).toBe(200);

@@ -28,7 +28,7 @@ export async function rehearse(args: string[], config: SparkConfig, out: Writabl
     err('rehearse: --inject needs the canary to judge the signals and roll back, which this build does not have yet; nothing was run.');
     return 1;
   }
-  const summary = await rehearseDemo(version, config, out, now);
+  const summary = await rehearseDemo(version, config, out, now, parsed.values['evidence-dir']);
   if (parsed.values.json) out.write(`${JSON.stringify(summary)}\n`);
   return 0;
 }

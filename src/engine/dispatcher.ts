@@ -3,7 +3,7 @@ import { scrubSecrets, type Logger } from '../log.ts';
 import type { Pager } from '../ports/pager.ts';
 import type { Sql } from '../store/db.ts';
 import { RateLimitedError, RefusedError, type ChatDelivery } from './delivery.ts';
-import { claimHeadRow, markDelivered, markFailed, postedMessage, type OutboxRow } from './outbox.ts';
+import { claimHeadRow, laterUpdateOf, markDelivered, markFailed, postedMessage, type OutboxRow } from './outbox.ts';
 import { backoffMs, type RetryPolicy } from './retry.ts';
 
 export interface DispatcherDeps {
@@ -46,6 +46,9 @@ async function deliver({ db, chat, pager }: DispatcherDeps, row: OutboxRow): Pro
       return earlier ?? chat.post({ channel: item.channel, card: item.card, threadTs, marker });
     }
     case 'slack.update': {
+      // Slack allows about one update a second per channel: a card that changed again meanwhile is sent once, as it is now.
+      const later = await laterUpdateOf(db, row);
+      if (later !== undefined) return { supersededBy: later };
       const ts = item.ts ?? (item.of ? (await messageOf(item.of)).ts : undefined);
       if (!ts) throw new RefusedError('an update names no message');
       await chat.update({ channel: item.channel, ts, card: item.card });

@@ -82,6 +82,18 @@ export async function postedMessage(db: Sql, ref: string): Promise<{ channel: st
   return row?.result;
 }
 
+/** A later update of the same message waiting in the same stream: delivering this one would only be overwritten. */
+export async function laterUpdateOf(db: Sql, row: OutboxRow): Promise<number | undefined> {
+  if (row.item.kind !== 'slack.update') return undefined;
+  const [later] = await db.query<{ id: number }>(
+    `SELECT id FROM outbox WHERE stream = $1 AND state = 'pending' AND kind = 'slack.update' AND id > $2
+       AND payload->>'of' IS NOT DISTINCT FROM $3 AND payload->>'ts' IS NOT DISTINCT FROM $4
+     ORDER BY id DESC LIMIT 1`,
+    [row.stream, row.id, row.item.of ?? null, row.item.ts ?? null],
+  );
+  return later?.id;
+}
+
 export async function nextRowDueAt(db: Sql): Promise<Date | undefined> {
   const [row] = await db.query<{ at: Date | null }>(
     `SELECT min(greatest(o.next_attempt_at, o.lease_until)) AS at FROM outbox o

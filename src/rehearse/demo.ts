@@ -1,9 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
+import { runPreflight } from '../app/preflight/run.ts';
+import { simulatedSources } from '../app/preflight/sources.ts';
+import type { Verdict } from '../domain/preflight/finding.ts';
+import { evidenceKeyFrom } from '../evidence/key.ts';
+import { verifyEvidence } from '../evidence/verify.ts';
 import type { Writable } from 'node:stream';
 import { VirtualClock } from '../adapters/virtual-clock.ts';
 import { textCard } from '../chat/card.ts';
 import { Screen } from '../chat/console/screen.ts';
-import { fillQuery, type SparkConfig } from '../config/schema.ts';
+import { fillQuery, IC_ROLE, type SparkConfig } from '../config/schema.ts';
 import { snapshotOffsets } from '../domain/cadence.ts';
 import { createEngine } from '../engine/engine.ts';
 import { enqueue } from '../engine/outbox.ts';
@@ -19,6 +28,8 @@ import { createSimPlatform } from '../sim/platform.ts';
 export interface RehearsalSummary {
   version: string;
   outcome: 'demo';
+  preflight: Verdict;
+  evidence: { dir: string | null; files: number; intact: boolean };
   virtualStart: string;
   virtualEnd: string;
   messages: number;
@@ -48,11 +59,11 @@ async function readAll(metrics: MetricsSource, items: Measured[], fill: Paramete
 const hhmm = (ms: number) => `${String(Math.floor(ms / 3_600_000)).padStart(2, '0')}:${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}`;
 
 /**
- * The engine-room rehearsal: the canary's stages and the first night's snapshots as durable timers on the
+ * The rehearsal so far: the preflight, then the canary's stages and the first night's snapshots as durable timers on the
  * simulated platform, in virtual time, every message printed with its virtual time. It reads the signals;
  * judging them (pass, hold, roll back) belongs to the canary, which this build does not have yet.
  */
-export async function rehearseDemo(version: string, config: SparkConfig, output: Writable, start: Date): Promise<RehearsalSummary> {
+export async function rehearseDemo(version: string, config: SparkConfig, output: Writable, start: Date, keepEvidenceIn?: string): Promise<RehearsalSummary> {
   const db = await openPglite(undefined, PGLITE_TEMPLATE);
   await migrate(db);
   const clock = new VirtualClock(start);
@@ -61,6 +72,8 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
   const screen = new Screen(output, since);
   const channel = config.channels.deploys;
   let timersRun = 0;
+  // The rehearsal's audit chain lives in its in-memory database, so its evidence is verified here, before both go.
+  const evidence = { dir: keepEvidenceIn ?? (await mkdtemp(join(tmpdir(), 'spark-rehearsal-'))), key: evidenceKeyFrom(randomBytes(32).toString('hex')) };
 
   const post = (step: TimerStep, text: string) => {
     timersRun++;
@@ -107,16 +120,24 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
   offsets.forEach((o, i) => timers.push({ kind: 'snapshot', key: `snapshot:${i + 1}`, dueAt: new Date(at + o), payload: { n: i + 1, of: offsets.length } }));
   timers.push({ kind: 'first-night-end', key: 'first-night-end', dueAt: new Date(at + (offsets.at(-1) ?? 0) + 1) });
 
+  const preflight = await runPreflight(
+    { db, clock, log: pino({ level: 'silent' }), config, host: 'rehearsal', evidence, sources: simulatedSources(sim), wake: () => undefined },
+    { version, actor: config.roles[IC_ROLE]?.[0] ?? 'rehearsal', channel },
+  );
   await db.transaction(async (tx) => {
-    const card = textCard(`*Rehearsal of ${version}* on the simulated platform, in virtual time: the canary's ${config.stages.length} stages and ${offsets.length} first-night snapshots as durable timers. Preflight, votes, judgement and rollback are not in this build yet.`);
+    const card = textCard(`*Rehearsal of ${version}* on the simulated platform, in virtual time: the canary's ${config.stages.length} stages and ${offsets.length} first-night snapshots as durable timers. Votes, judgement and rollback are not in this build yet.`);
     await enqueue(tx, { kind: 'slack.post', channel, card, ref: `rehearsal:${version}` }, start);
     for (const t of timers) await schedule(tx, t, start);
   });
   await engine.fastForward(clock);
+  const verified = await verifyEvidence(db, evidence, version);
   await db.close();
+  if (!keepEvidenceIn) await rm(evidence.dir, { recursive: true, force: true });
   return {
     version,
     outcome: 'demo',
+    preflight: preflight!.verdict.verdict,
+    evidence: { dir: keepEvidenceIn ?? null, files: verified.files, intact: verified.problems.length === 0 },
     virtualStart: start.toISOString(),
     virtualEnd: clock.now().toISOString(),
     messages: screen.posted,

@@ -17,6 +17,8 @@ export interface PreflightView {
   checks: CheckLine[];
   /** set when every check has finished */
   done?: RunVerdict & { ms: number };
+  /** the bot stopped before every check finished */
+  interrupted?: boolean;
 }
 
 const MARK: Record<Outcome, string> = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭' };
@@ -47,6 +49,9 @@ export function preflightCard(v: PreflightView): Card {
     const tally = `${counts.pass} pass · ${counts.warn} warn · ${counts.fail} fail · ${counts.skipped} skipped`;
     blocks.push({ type: 'text', text: `${VERDICT[v.done.verdict]} — ${tally} in ${secs(v.done.ms)} (budget ${secs(v.budgetMs)})` });
     text = `Preflight ${v.version}: ${v.done.verdict.replace(/-/g, ' ')} (${tally})`;
+  } else if (v.interrupted) {
+    blocks.push({ type: 'text', text: `⛔ *Interrupted*: the bot stopped after ${finished} of ${v.checks.length} checks; nothing from this run counts. Run \`/spark preflight ${v.version}\` again.` });
+    text = `Preflight ${v.version} interrupted after ${finished} of ${v.checks.length} checks`;
   } else {
     blocks.push({ type: 'text', text: `Running: ${finished} of ${v.checks.length} checks done (budget ${secs(v.budgetMs)})` });
     text = `Preflight ${v.version} running: ${finished} of ${v.checks.length} checks done`;
