@@ -77,6 +77,10 @@ describe("pgBouncer's pools, read from a real admin console", () => {
     await c.end();
     const rows = await pgBouncerAdmin(bouncer.adminUrl).pools();
     expect(rows.map((p) => p.database)).toEqual([dbName]);
+    const stats = await pgBouncerAdmin(bouncer.adminUrl).stats();
+    expect(stats.map((r) => r.database)).toEqual([dbName]);
+    expect(stats[0]).toEqual({ database: dbName, xactsPerSecond: expect.any(Number), avgQueryMs: expect.any(Number), avgWaitMs: expect.any(Number) });
+    expect(stats[0]!.avgQueryMs).toBeGreaterThanOrEqual(0);
   });
 
   it('fails an unreachable console with a SourceError that keeps the password out of its message', async () => {

@@ -17,6 +17,16 @@ export interface PoolRow {
   pool_size: number;
 }
 
+/** A row of `SHOW STATS`: averages over pgBouncer's last stats period (60 s by default). */
+export interface StatsRow {
+  database: string;
+  xactsPerSecond: number;
+  avgQueryMs: number;
+  /** how long clients waited for a server connection, on average */
+  avgWaitMs: number;
+}
+
 export interface PgBouncer {
   pools(): Promise<PoolRow[]>;
+  stats(): Promise<StatsRow[]>;
 }

@@ -1,6 +1,6 @@
 /** The simulated platform's PostgreSQL and pgBouncer: healthy, and consistent with the metrics the sim answers. */
 import type { Clock } from '../domain/clock.ts';
-import type { PgBouncer, PoolRow } from '../ports/pgbouncer.ts';
+import type { PgBouncer, PoolRow, StatsRow } from '../ports/pgbouncer.ts';
 import type { MigrationRow, SequenceRow, TableStats, TargetDb } from '../ports/target-db.ts';
 
 const INT4_MAX = 2_147_483_647;
@@ -78,6 +78,11 @@ export function createSimTargetDb(clock: Clock): TargetDb {
   };
 }
 
+const STATS: StatsRow[] = [
+  { database: 'spark', xactsPerSecond: 1_840, avgQueryMs: 1.4, avgWaitMs: 0 },
+  { database: 'spark_ro', xactsPerSecond: 35, avgQueryMs: 12.6, avgWaitMs: 0 },
+];
+
 export function createSimPgBouncer(): PgBouncer {
-  return { pools: async () => POOLS.map((p) => ({ ...p })) };
+  return { pools: async () => POOLS.map((p) => ({ ...p })), stats: async () => STATS.map((s) => ({ ...s })) };
 }

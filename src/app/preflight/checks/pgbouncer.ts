@@ -40,10 +40,16 @@ export const pgbouncerCheck: PreflightCheck = {
   title: 'pgBouncer saturation',
   async run({ config, sources }): Promise<Finding> {
     const { warnAtPercent, failAtPercent } = config.preflight.pgbouncer;
-    const pools = await need(sources.pgbouncer).pools();
+    const bouncer = need(sources.pgbouncer);
+    const [pools, stats] = await Promise.all([bouncer.pools(), bouncer.stats()]);
     if (pools.length === 0) return { outcome: 'fail', summary: 'pgBouncer reports no pools', lines: ['SHOW POOLS returned no rows'] };
-    const parts = judgePools(pools, warnAtPercent, failAtPercent);
+    const parts = [
+      ...judgePools(pools, warnAtPercent, failAtPercent),
+      // for the record: the load behind the pool figures
+      ...stats.map((s) => ({ outcome: 'pass' as const, line: `${s.database}: ${fmt(s.xactsPerSecond)} transactions/s, query ${fmt(s.avgQueryMs, 2)} ms, wait ${fmt(s.avgWaitMs, 2)} ms on average` })),
+    ];
     const busiest = Math.max(...useByDatabase(pools).map((d) => d.pct));
-    return findingOf(parts, `${parts.length} database${parts.length === 1 ? '' : 's'}, busiest at ${fmt(busiest)} % of its pool, no client waiting`, { pools });
+    const databases = useByDatabase(pools).length;
+    return findingOf(parts, `${databases} database${databases === 1 ? '' : 's'}, busiest at ${fmt(busiest)} % of its pool, no client waiting`, { pools, stats });
   },
 };
