@@ -451,6 +451,36 @@ const DEFAULT_HOLIDAYS = [
   '2026-10-29', // Cumhuriyet Bayramı
 ];
 
+const redteamMistakeSchema = z.strictObject({ id: identifier, title: text });
+
+const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, { error: (iss) => `expected a decimal number as text like "312.255", got ${describeValue(iss.input)}` });
+const decimalSampleSchema = z.strictObject({ value: decimalText, scale: wholeNumber(0) });
+
+/** The team's "expensive mistakes" (RITUAL §3, items 1–10): ticked by hand by the Red Team Lead. */
+const DEFAULT_MISTAKES = [
+  { id: 'double_submit', title: 'A double-submitted order creates two orders' },
+  { id: 'stale_price', title: 'An order fills on a stale price after a WebSocket reconnect' },
+  { id: 'risk_limit_race', title: 'Concurrent orders slip past a risk limit' },
+  { id: 'float_money', title: 'Money is a floating-point number anywhere on the order path' },
+  { id: 'session_timezone', title: "Session open/close is computed in the server's zone, not Europe/Istanbul" },
+  { id: 'migration_lock', title: 'A migration holds a long table lock during BIST hours' },
+  { id: 'secret_in_logs', title: 'A secret or personal data reaches logs or error pages' },
+  { id: 'rollback_schema', title: 'The previous version breaks on the new schema after a rollback' },
+  { id: 'retry_storm', title: 'Clients retry a 5xx in a storm, without backoff and jitter' },
+  { id: 'cold_cache', title: 'A cold cache stampedes the order book right after the deploy' },
+];
+
+/** Prices and amounts at their display scale; the expected answer is exact decimal arithmetic with banker's rounding. */
+const DEFAULT_DECIMAL_SAMPLES = [
+  { value: '312.245', scale: 2 },
+  { value: '312.255', scale: 2 },
+  { value: '0.125', scale: 2 },
+  { value: '0.135', scale: 2 },
+  { value: '1999.9950', scale: 2 },
+  { value: '-45.675', scale: 2 },
+  { value: '0.1000000000000000055511151231257827', scale: 4 },
+];
+
 /** The v1.4.0 release's flags (RITUAL §2 check 7): what the platform must show before the canary. */
 const DEFAULT_EXPECTED_FLAGS: Record<string, boolean | string> = {
   'orders.idempotency-keys-v2': true,
@@ -583,6 +613,44 @@ const baseSchema = z.strictObject({
           minTuples: wholeNumber(0).default(1000),
           autovacuumMaxAge: positiveDuration.prefault('24h'),
           connectionCreepPercent: percent.default(25),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  redteam: z
+    .strictObject({
+      mistakes: z.array(redteamMistakeSchema).length(10, { error: 'needs exactly ten items: the red team list is 1–10 manual, 11–15 automated' }).prefault(DEFAULT_MISTAKES),
+      idempotency: z
+        .strictObject({
+          url: target.optional(),
+          requests: wholeNumber(2).default(100),
+          keyHeader: text.default('Idempotency-Key'),
+          keyVariants: z.array(text).min(1, { error: 'needs at least one variant' }).prefault(['{{key}}']),
+          body: text.default('{"symbol":"THYAO","side":"buy","quantity":"10","price":"312.25"}'),
+          replayStatus: z.array(wholeNumber(100)).min(1, { error: 'needs at least one status' }).prefault([409]),
+        })
+        .prefault({}),
+      decimal: z
+        .strictObject({
+          url: target.optional(),
+          samples: z.array(decimalSampleSchema).min(1, { error: 'needs at least one sample' }).prefault(DEFAULT_DECIMAL_SAMPLES),
+        })
+        .prefault({}),
+      outboxSkew: z
+        .strictObject({
+          database: target.optional(),
+          query: text.default(
+            "SELECT created_at AS produced_at, dispatched_at FROM outbox_events WHERE dispatched_at IS NOT NULL AND dispatched_at > now() - interval '1 hour'",
+          ),
+          tolerance: positiveDuration.prefault('3s'),
+        })
+        .prefault({}),
+      cspFlood: z.strictObject({ url: target.optional(), requests: wholeNumber(1).default(200), expectStatus: wholeNumber(100).default(429) }).prefault({}),
+      sbom: z
+        .strictObject({
+          previous: target.optional(),
+          current: target.optional(),
+          deniedLicenses: z.array(text).prefault(['GPL-*', 'AGPL-*', 'LGPL-*', 'SSPL-*']),
         })
         .prefault({}),
     })
