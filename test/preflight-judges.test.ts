@@ -8,6 +8,8 @@ import { judgeMigrations } from '../src/app/preflight/checks/prisma.ts';
 import { judgeTargets } from '../src/app/preflight/checks/prometheus-targets.ts';
 import { judgeSequences } from '../src/app/preflight/checks/sequences.ts';
 import { judgeDrift } from '../src/app/preflight/checks/time-drift.ts';
+import { PREFLIGHT_CHECKS } from '../src/app/preflight/checks.ts';
+import { PREFLIGHT_CHECK_IDS } from '../src/config/schema.ts';
 import { findingOf, verdictOf } from '../src/domain/preflight/finding.ts';
 import type { PoolRow } from '../src/ports/pgbouncer.ts';
 
@@ -18,6 +20,10 @@ const pool = (p: Partial<PoolRow>): PoolRow => ({
 const NOW = new Date('2026-11-24T18:00:00Z');
 
 describe('a preflight run’s verdict', () => {
+  it('has one module per check the config can name', () => {
+    expect(PREFLIGHT_CHECKS.map((c) => c.id)).toEqual([...PREFLIGHT_CHECK_IDS]);
+  });
+
   it('is ready only when every check passed; a skipped check makes it incomplete, a fail not ready', () => {
     expect(verdictOf(['pass', 'pass']).verdict).toBe('ready');
     expect(verdictOf(['pass', 'warn']).verdict).toBe('ready-with-warnings');

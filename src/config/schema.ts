@@ -265,7 +265,23 @@ const escalationLevelSchema = z.strictObject({
   warRoom: z.boolean().default(false),
 });
 
-const gonogoItemSchema = z.strictObject({ id: identifier, title: text });
+/** What the bot fills a go/no-go item from; the preflight's check ids are the modules in src/app/preflight/checks. */
+export const GONOGO_SOURCES = ['evidence', 'ci', 'coverage', 'rollback'] as const;
+export const PREFLIGHT_CHECK_IDS = ['identity', 'time-drift', 'pgbouncer', 'prisma', 'headers', 'sequences', 'flags', 'prometheus-targets', 'baseline', 'bloat'] as const;
+
+const gonogoItemSchema = z.strictObject({
+  id: identifier,
+  title: text,
+  /** filled by the bot: from these preflight checks' latest results, or from a source */
+  auto: z
+    .union([z.enum(GONOGO_SOURCES), z.strictObject({ preflight: z.array(z.enum(PREFLIGHT_CHECK_IDS)).min(1, { error: 'names at least one check' }) })], {
+      error: (iss) =>
+        `expected ${GONOGO_SOURCES.join(', ')}, or { preflight: [checks] } with checks from ${PREFLIGHT_CHECK_IDS.join(', ')}; got ${describeValue(iss.input)}`,
+    })
+    .optional(),
+  /** ticked by a holder of this role when the bot cannot know it */
+  tickedBy: roleName.optional(),
+});
 
 const windowSchema = (start: string, end: string) =>
   z.strictObject({ start: timeOfDay.default(start), end: timeOfDay.default(end) }).prefault({});
@@ -425,17 +441,17 @@ const DEFAULT_ROLES: Record<string, string[]> = {
   onCall: ['U0ONCALL'],
 };
 
-const DEFAULT_GONOGO_ITEMS = [
-  { id: 'artifacts_docs', title: 'Artifacts & documentation present' },
-  { id: 'ci_green', title: 'CI green' },
-  { id: 'test_coverage', title: 'Test coverage at or above the minimum' },
-  { id: 'rollback_tested', title: 'Rollback plan tested' },
-  { id: 'security_headers', title: 'Security headers active' },
-  { id: 'feature_flags', title: 'Feature flags ready' },
-  { id: 'db_health', title: 'Database health nominal' },
-  { id: 'monitoring', title: 'Monitoring configured' },
-  { id: 'baseline_metrics', title: 'Baseline metrics captured' },
-  { id: 'team_ready', title: 'Team ready' },
+const DEFAULT_GONOGO_ITEMS: z.input<typeof gonogoItemSchema>[] = [
+  { id: 'artifacts_docs', title: 'Artifacts & documentation present', auto: 'evidence', tickedBy: 'devopsLead' },
+  { id: 'ci_green', title: 'CI green', auto: 'ci', tickedBy: 'devopsLead' },
+  { id: 'test_coverage', title: 'Test coverage at or above the minimum', auto: 'coverage', tickedBy: 'devopsLead' },
+  { id: 'rollback_tested', title: 'Rollback plan tested', auto: 'rollback', tickedBy: 'devopsLead' },
+  { id: 'security_headers', title: 'Security headers active', auto: { preflight: ['headers'] } },
+  { id: 'feature_flags', title: 'Feature flags ready', auto: { preflight: ['flags'] } },
+  { id: 'db_health', title: 'Database health nominal', auto: { preflight: ['pgbouncer', 'prisma', 'sequences', 'bloat'] } },
+  { id: 'monitoring', title: 'Monitoring configured', auto: { preflight: ['prometheus-targets'] } },
+  { id: 'baseline_metrics', title: 'Baseline metrics captured', auto: { preflight: ['baseline'] } },
+  { id: 'team_ready', title: 'Team ready', tickedBy: 'ic' },
 ];
 
 /** Turkish public holidays 2026 (Borsa İstanbul closed). Religious holidays follow the Diyanet calendar. */
@@ -519,6 +535,9 @@ const baseSchema = z.strictObject({
         .lte(100, { error: (iss) => `must be between 0 and 100, got ${describeValue(iss.input)}` })
         .default(95),
       items: z.array(gonogoItemSchema).min(1, { error: 'needs at least one item' }).prefault(DEFAULT_GONOGO_ITEMS),
+      ci: target.optional(),
+      coverage: target.optional(),
+      rollbackMaxAge: positiveDuration.prefault('30d'),
     })
     .prefault({}),
   stages: z
@@ -744,6 +763,15 @@ function checkRoles(ctx: Ctx, cfg: Record<string, unknown>): void {
     if (seen.has(role)) ctx.addIssue({ code: 'custom', path: ['gonogo', 'approvers', i], message: `"${role}" is listed twice` });
     seen.add(role);
     need(role, ['gonogo', 'approvers', i], 'gonogo.approvers');
+  });
+  list(gonogo.items).forEach((it, i) => {
+    const item = rec(it);
+    if (flagged(ctx, ['gonogo', 'items', i])) return;
+    if (item.auto === undefined && item.tickedBy === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['gonogo', 'items', i], message: 'needs auto (how the bot fills it), tickedBy (the role that ticks it), or both' });
+    }
+    const role = str(item.tickedBy);
+    if (role !== undefined && !flagged(ctx, ['gonogo', 'items', i, 'tickedBy'])) need(role, ['gonogo', 'items', i, 'tickedBy'], `go/no-go item ${str(item.id) ?? i}`);
   });
 
   list(rec(cfg.escalation).levels).forEach((level, li) => {
