@@ -354,19 +354,21 @@ triggers:
     ]);
   });
 
-  it('checks every go/no-go item can be filled: by the bot, by a role that exists, or both', () => {
+  it('checks every go/no-go item is filled by the bot or ticked by a role that exists', () => {
     const p = problems(`
 gonogo:
   items:
     - { id: nobody, title: Nobody fills this }
     - { id: ghost, title: Ticked by no one, tickedBy: releaseManager }
     - { id: typo, title: Unknown check, auto: { preflight: [header] } }
+    - { id: both, title: Both, auto: ci, tickedBy: cto }
     - { id: fine, title: Fine, auto: ci }
 `);
     expect(p).toEqual([
-      'gonogo.items.2.auto: expected evidence, ci, coverage, rollback, or { preflight: [checks] } with checks from identity, time-drift, pgbouncer, prisma, headers, sequences, flags, prometheus-targets, baseline, bloat; got a map',
-      'gonogo.items.0: needs auto (how the bot fills it), tickedBy (the role that ticks it), or both',
+      'gonogo.items.2.auto: expected evidence, ci, coverage, or { preflight: [checks] } with checks from identity, time-drift, pgbouncer, prisma, headers, sequences, flags, prometheus-targets, baseline, bloat; got a map',
+      'gonogo.items.0: needs exactly one of auto (how the bot fills it) or tickedBy (the role that ticks it)',
       expect.stringMatching(/^gonogo\.items\.1\.tickedBy: unknown role "releaseManager"/),
+      'gonogo.items.3: needs exactly one of auto (how the bot fills it) or tickedBy (the role that ticks it)',
     ]);
   });
 

@@ -266,7 +266,7 @@ const escalationLevelSchema = z.strictObject({
 });
 
 /** What the bot fills a go/no-go item from; the preflight's check ids are the modules in src/app/preflight/checks. */
-export const GONOGO_SOURCES = ['evidence', 'ci', 'coverage', 'rollback'] as const;
+export const GONOGO_SOURCES = ['evidence', 'ci', 'coverage'] as const;
 export const PREFLIGHT_CHECK_IDS = ['identity', 'time-drift', 'pgbouncer', 'prisma', 'headers', 'sequences', 'flags', 'prometheus-targets', 'baseline', 'bloat'] as const;
 
 const gonogoItemSchema = z.strictObject({
@@ -442,10 +442,10 @@ const DEFAULT_ROLES: Record<string, string[]> = {
 };
 
 const DEFAULT_GONOGO_ITEMS: z.input<typeof gonogoItemSchema>[] = [
-  { id: 'artifacts_docs', title: 'Artifacts & documentation present', auto: 'evidence', tickedBy: 'devopsLead' },
-  { id: 'ci_green', title: 'CI green', auto: 'ci', tickedBy: 'devopsLead' },
-  { id: 'test_coverage', title: 'Test coverage at or above the minimum', auto: 'coverage', tickedBy: 'devopsLead' },
-  { id: 'rollback_tested', title: 'Rollback plan tested', auto: 'rollback', tickedBy: 'devopsLead' },
+  { id: 'artifacts_docs', title: 'Artifacts & documentation present', auto: 'evidence' },
+  { id: 'ci_green', title: 'CI green', auto: 'ci' },
+  { id: 'test_coverage', title: 'Test coverage at or above the minimum', auto: 'coverage' },
+  { id: 'rollback_tested', title: 'Rollback plan tested', tickedBy: 'devopsLead' },
   { id: 'security_headers', title: 'Security headers active', auto: { preflight: ['headers'] } },
   { id: 'feature_flags', title: 'Feature flags ready', auto: { preflight: ['flags'] } },
   { id: 'db_health', title: 'Database health nominal', auto: { preflight: ['pgbouncer', 'prisma', 'sequences', 'bloat'] } },
@@ -537,7 +537,6 @@ const baseSchema = z.strictObject({
       items: z.array(gonogoItemSchema).min(1, { error: 'needs at least one item' }).prefault(DEFAULT_GONOGO_ITEMS),
       ci: target.optional(),
       coverage: target.optional(),
-      rollbackMaxAge: positiveDuration.prefault('30d'),
     })
     .prefault({}),
   stages: z
@@ -767,8 +766,8 @@ function checkRoles(ctx: Ctx, cfg: Record<string, unknown>): void {
   list(gonogo.items).forEach((it, i) => {
     const item = rec(it);
     if (flagged(ctx, ['gonogo', 'items', i])) return;
-    if (item.auto === undefined && item.tickedBy === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['gonogo', 'items', i], message: 'needs auto (how the bot fills it), tickedBy (the role that ticks it), or both' });
+    if ((item.auto === undefined) === (item.tickedBy === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['gonogo', 'items', i], message: 'needs exactly one of auto (how the bot fills it) or tickedBy (the role that ticks it)' });
     }
     const role = str(item.tickedBy);
     if (role !== undefined && !flagged(ctx, ['gonogo', 'items', i, 'tickedBy'])) need(role, ['gonogo', 'items', i, 'tickedBy'], `go/no-go item ${str(item.id) ?? i}`);
