@@ -5,7 +5,11 @@ import { VirtualClock } from './adapters/virtual-clock.ts';
 import { consolePeople } from './chat/console/people.ts';
 import { Screen } from './chat/console/screen.ts';
 import { runConsole } from './chat/console/surface.ts';
-import { createRouter, type RouterDeps } from './chat/router.ts';
+import { createRouter } from './chat/router.ts';
+import { GONOGO_CLOCK, gonogoClock } from './app/gonogo/decide.ts';
+import { configuredReleaseFacts } from './app/gonogo/sources.ts';
+import { namesFrom, type Ritual } from './app/ritual.ts';
+import { simReleaseFacts } from './sim/release.ts';
 import { closeInterruptedRuns } from './app/preflight/interrupted.ts';
 import { configuredSources, simulatedSources } from './app/preflight/sources.ts';
 import type { EvidenceStore } from './evidence/files.ts';
@@ -34,9 +38,10 @@ export interface BotOptions {
   stdout: NodeJS.WritableStream;
 }
 
-async function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, preflight: RouterDeps['preflight'], { settings, configSource, log, config }: BotOptions) {
-  const interrupted = await closeInterruptedRuns(db, preflight.evidence.key, clock.now(), config.preflight.budget);
+async function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, ritual: Ritual, { settings, configSource, log, config }: BotOptions) {
+  const interrupted = await closeInterruptedRuns(db, ritual.evidence.key, clock.now(), config.preflight.budget);
   if (interrupted) log.warn({ runs: interrupted }, 'preflight runs interrupted by a stop were closed as interrupted');
+  const wake = () => engine.wake();
   const engine = createEngine({
     db,
     clock,
@@ -44,11 +49,11 @@ async function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, pref
     pager,
     log,
     worker: `${hostname()}:${process.pid}`,
-    handlers: {},
+    handlers: { [GONOGO_CLOCK]: gonogoClock({ ...ritual, db, clock, wake }) },
     alertChannel: config.channels.deploys,
   });
   const status = { db, mode: settings.mode.kind, configSource };
-  const router = createRouter({ ...status, clock, log, wake: engine.wake, preflight });
+  const router = createRouter({ ...status, clock, log, wake: engine.wake, ritual });
   return { engine, router, status };
 }
 
@@ -70,8 +75,8 @@ export async function runBot(opts: BotOptions): Promise<void> {
     const clock = interactive ? systemClock : new VirtualClock(systemClock.now());
     const screen = new Screen(opts.stdout as never);
     const sim = createSimPlatform({ config, clock });
-    const preflight = { config, host: hostname(), evidence, sources: simulatedSources(sim) };
-    const { engine, router } = await wire(db, clock, screen.delivery, sim.pager, preflight, opts);
+    const ritual = { config, host: hostname(), evidence, sources: simulatedSources(sim), release: simReleaseFacts, nameOf: namesFrom(config) };
+    const { engine, router } = await wire(db, clock, screen.delivery, sim.pager, ritual, opts);
     if (interactive) engine.start();
     await runConsole({ router, screen, people: consolePeople(config), channel: config.channels.deploys, input: opts.stdin as never, interactive, settle: async () => void (await engine.runDue()) });
     if (clock instanceof VirtualClock) await engine.fastForward(clock);
@@ -87,8 +92,15 @@ export async function runBot(opts: BotOptions): Promise<void> {
     import('./server/metrics.ts'),
     import('./adapters/slack-delivery.ts'),
   ]);
-  const preflight = { config, host: hostname(), evidence, sources: configuredSources(config, process.env, settings.prometheusUrl) };
-  const { engine, router, status } = await wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), unconfiguredPager, preflight, opts);
+  const ritual = {
+    config,
+    host: hostname(),
+    evidence,
+    sources: configuredSources(config, process.env, settings.prometheusUrl),
+    release: configuredReleaseFacts(config, process.env),
+    nameOf: namesFrom(config),
+  };
+  const { engine, router, status } = await wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), unconfiguredPager, ritual, opts);
   const metrics = createMetrics(db, systemClock);
   engine.start();
   const jobs = startWallClockJobs(

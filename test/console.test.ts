@@ -7,10 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unconfiguredPager } from '../src/adapters/unconfigured-pager.ts';
 import { VirtualClock } from '../src/adapters/virtual-clock.ts';
 import { Screen } from '../src/chat/console/screen.ts';
+import { consolePeople } from '../src/chat/console/people.ts';
 import { runConsole } from '../src/chat/console/surface.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createRouter } from '../src/chat/router.ts';
 import { simulatedSources } from '../src/app/preflight/sources.ts';
+import { namesFrom } from '../src/app/ritual.ts';
+import { simReleaseFacts } from '../src/sim/release.ts';
 import { defaultConfig } from '../src/config/schema.ts';
 import { evidenceKeyFrom } from '../src/evidence/key.ts';
 import { verifyEvidence } from '../src/evidence/verify.ts';
@@ -18,10 +21,7 @@ import { createSimPlatform } from '../src/sim/platform.ts';
 import type { Db } from '../src/store/db.ts';
 import { openTestDb } from './support/db.ts';
 
-const people = [
-  { userId: 'U0SPARKIC', name: 'Ayşe Kaya (IC)' },
-  { userId: 'U0CTO', name: 'Mehmet Demir (CTO)' },
-];
+const people = consolePeople(defaultConfig());
 
 describe('the console surface', () => {
   let db: Db;
@@ -50,8 +50,8 @@ describe('the console surface', () => {
     const engine = createEngine({ db, clock, chat: screen.delivery, pager: unconfiguredPager, log, worker: 'console', handlers: {}, alertChannel: '#spark-deploys' });
     const config = defaultConfig();
     const sources = simulatedSources(createSimPlatform({ config, clock }));
-    const preflight = { config, host: 'console-test', evidence: { dir: evidenceDir, key }, sources };
-    const router = createRouter({ db, mode: 'console', configSource: 'built-in defaults', clock, log, wake: engine.wake, preflight });
+    const ritual = { config, host: 'console-test', evidence: { dir: evidenceDir, key }, sources, release: simReleaseFacts, nameOf: namesFrom(config) };
+    const router = createRouter({ db, mode: 'console', configSource: 'built-in defaults', clock, log, wake: engine.wake, ritual });
     const settle = async () => void (await engine.runDue());
     await runConsole({ router, screen, people, channel: '#spark-deploys', input: Readable.from(lines.map((l) => `${l}\n`)), interactive: false, settle });
     return out;
@@ -82,9 +82,9 @@ describe('the console surface', () => {
 
   it('switches identity to another configured person', async () => {
     const out = await session(['/as cto', '/whoami', '/as nobody', '/spark help']);
-    expect(out).toContain('You are now Mehmet Demir (CTO) (U0CTO).');
+    expect(out).toContain('You are now Zeynep Arslan (CTO) (U0CTO).');
     expect(out).toContain('No configured person matches "nobody"');
-    expect(out).toContain('only to Mehmet Demir (CTO)');
+    expect(out).toContain('only to Zeynep Arslan (CTO)');
   });
 
   it('says a command that is not built yet changes nothing', async () => {
@@ -121,5 +121,35 @@ describe('the console surface', () => {
   it('shows the latest preflight of each version in /spark status', async () => {
     const out = await session(['/spark status']);
     expect(out).toMatch(/v1\.4\.0: run \d+ ready with warnings \(9 pass · 1 warn · 0 fail · 0 skipped\)/);
+  });
+
+  it('reaches GO with the approvers switching identity; a NO-GO needs a reason and stands until withdrawn', async () => {
+    // buttons of the card: 1/2 tick/untick rollback, 3/4 team ready, then GO/NO-GO per role (5/6 DevOps … 13/14 Red Team), 15 Confirm GO
+    const out = await session([
+      '/spark preflight v1.4.1',
+      '/spark gonogo v1.4.1',
+      '/as cto', '5', '8', 'HSTS max-age is too short',
+      '/as ayşe', '15',
+      '/as devops', '1', '5',
+      '/as cto', '7',
+      '/as product', '9', '/as security', '11', '/as burak', '13',
+      '/as ayşe', '3', '15',
+    ]);
+    expect(out).toContain('Only the DevOps Lead (Mehmet Demir) can vote for the DevOps Lead.');
+    expect(out).toContain('*The CTO*: 🛑 NO-GO — Zeynep Arslan, 18:00 UTC: HSTS max-age is too short');
+    expect(out).toMatch(/GO cannot be confirmed yet: NO-GO from the CTO/);
+    const final = out.slice(out.lastIndexOf('━━ GO / NO-GO v1.4.1 ━━'));
+    expect(final).toContain('✅ *GO*: confirmed by the IC');
+    expect(final).toContain('*Items 10/10*');
+    expect(final).toContain('*The CTO*: ✅ GO — Zeynep Arslan');
+    expect(out).toMatch(/✅ GO for v1\.4\.1 at commit `[0-9a-f]+`\. Decision sealed in `v1\.4\.1\/\d{8}T\d{6}\.\d{3}Z-gonogo-decision\.md`/);
+    expect((await verifyEvidence(db, { dir: evidenceDir, key }, 'v1.4.1')).problems).toEqual([]);
+  });
+
+  it('marks votes stale when a new preflight arrives, and refuses to open a vote without one', async () => {
+    const out = await session(['/spark gonogo v1.4.2', '/spark preflight v1.4.2', '/spark gonogo v1.4.2', '/as cto', '7', '/spark preflight v1.4.2']);
+    expect(out).toContain('Cannot open a GO / NO-GO: no finished preflight for v1.4.2 yet: run `/spark preflight v1.4.2` first');
+    const final = out.slice(out.lastIndexOf('━━ GO / NO-GO v1.4.2 ━━'));
+    expect(final).toContain('*The CTO*: ♻️ stale (GO by Zeynep Arslan before the new evidence): vote again');
   });
 });

@@ -1,4 +1,4 @@
-import type { Block, Button, Card } from './card.ts';
+import type { Block, Button, Card, Modal } from './card.ts';
 
 // Block Kit limits (https://api.slack.com/reference/block-kit/blocks): longer text is cut, never rejected by Slack.
 const LIMIT = { blocks: 50, header: 150, section: 3000, field: 2000, fields: 10, buttonText: 75, value: 2000, actions: 25, context: 3000 };
@@ -63,4 +63,33 @@ export function toBlockKit(card: Card): { text: string; blocks: SlackBlock[] } {
     return { text: cut(card.text, 4000), blocks: kept };
   }
   return { text: cut(card.text, 4000), blocks };
+}
+
+/** Where a modal's one input sits in Slack's view state. */
+export const MODAL_INPUT = { blockId: 'input', actionId: 'text' } as const;
+
+// https://api.slack.com/reference/surfaces/views: title and submit ≤ 24 characters, private_metadata ≤ 3000.
+export function toModalView(m: Modal): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: m.callbackId,
+    private_metadata: m.metadata.slice(0, 3000),
+    title: plain(m.title, 24),
+    submit: plain(m.submit, 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      { type: 'section', text: mrkdwn(m.intro, LIMIT.section) },
+      {
+        type: 'input',
+        block_id: MODAL_INPUT.blockId,
+        label: plain(m.input.label, 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: MODAL_INPUT.actionId,
+          multiline: m.input.multiline ?? false,
+          ...(m.input.placeholder ? { placeholder: plain(m.input.placeholder, 150) } : {}),
+        },
+      },
+    ],
+  };
 }

@@ -24,12 +24,30 @@ export interface Card {
   blocks: Block[];
 }
 
+/** A form with one text input (a NO-GO reason, a note), opened by a button press and submitted to the router. */
+export interface Modal {
+  /** routes the submission */
+  callbackId: string;
+  title: string;
+  submit: string;
+  /** what the submission is about (a session and a role); returned with it */
+  metadata: string;
+  intro: string;
+  input: { label: string; placeholder?: string; multiline?: boolean };
+}
+
 /**
  * The immediate answer to one command or button press, seen only by the person who asked.
  * Everything else the bot says goes through the outbox.
  */
 export interface Reply {
   ephemeral?: Card;
+  modal?: Modal;
+}
+
+/** The answer to a submitted modal: an error keeps it open with the message under the input. */
+export interface SubmitReply {
+  error?: string;
 }
 
 export const textCard = (text: string): Card => ({ text, blocks: [{ type: 'text', text }] });

@@ -1,16 +1,22 @@
 import { isFirstDelivery } from '../app/deliveries.ts';
-import { runPreflight, type PreflightDeps } from '../app/preflight/run.ts';
+import { actOnGonogo, openGonogo, rebindGonogo, type GonogoDeps } from '../app/gonogo/decide.ts';
+import { readSession } from '../app/gonogo/record.ts';
+import { runPreflight } from '../app/preflight/run.ts';
+import type { Ritual } from '../app/ritual.ts';
+import { holds } from '../domain/gonogo/roles.ts';
+import { IC_ROLE } from '../config/schema.ts';
+import type { GonogoEvent } from '../domain/gonogo/types.ts';
 import { readStatus, type StatusContext } from '../app/status.ts';
 import type { Clock } from '../domain/clock.ts';
 import { enqueue, type OutboxItem } from '../engine/outbox.ts';
 import type { Logger } from '../log.ts';
-import { onlyToAsker, textCard, type Reply } from './card.ts';
+import { onlyToAsker, textCard, type Modal, type Reply, type SubmitReply } from './card.ts';
 import { helpCard } from './cards/help.ts';
 import { evidenceCard } from './cards/evidence.ts';
 import { statusCard } from './cards/status.ts';
 import { verifyEvidence } from '../evidence/verify.ts';
 import { parseCommand, type Command } from './commands.ts';
-import { ACTION } from './ids.ts';
+import { ACTION, FORM } from './ids.ts';
 
 /** Who pressed or typed, and where. */
 export interface Asker {
@@ -36,19 +42,63 @@ export interface RouterDeps extends StatusContext {
   log: Logger;
   /** Tells the engine there is something new in the outbox. */
   wake: () => void;
-  preflight: Pick<PreflightDeps, 'config' | 'host' | 'evidence' | 'sources'>;
+  ritual: Ritual;
+}
+
+/** A submitted modal: its one input's text, and the metadata it was opened with. */
+export interface SubmitInput {
+  callbackId: string;
+  metadata: string;
+  value: string;
+  userId: string;
+  deliveryId?: string;
 }
 
 /** One router for every surface: Slack over HTTP, Socket Mode, and the console all call it. */
 export interface Router {
   command(input: CommandInput): Promise<Reply>;
   action(input: ActionInput): Promise<Reply>;
+  submit(input: SubmitInput): Promise<SubmitReply>;
+  /** Whether a button opens a modal: Slack wants it opened within 3 s of the click, so it skips the queue. */
+  opensModal(actionId: string): boolean;
+}
+
+const MODAL_FOR: Record<string, (target: string) => Omit<Modal, 'metadata'>> = {
+  [ACTION.gonogoNoGo]: () => ({
+    callbackId: FORM.gonogoNoGo,
+    title: 'NO-GO',
+    submit: 'Record NO-GO',
+    intro: 'A NO-GO stops the release until it is withdrawn. Say what must change for a GO.',
+    input: { label: 'Reason', placeholder: 'e.g. HSTS is off on the new ingress', multiline: true },
+  }),
+  [ACTION.gonogoUntick]: () => ({
+    callbackId: FORM.gonogoUntick,
+    title: 'Not ready',
+    submit: 'Mark not ready',
+    intro: 'This item blocks GO until it is ticked again. Say what is missing.',
+    input: { label: 'What is missing', multiline: true },
+  }),
+  [ACTION.gonogoClose]: () => ({
+    callbackId: FORM.gonogoClose,
+    title: 'Close as NO-GO',
+    submit: 'Close as NO-GO',
+    intro: 'Closes this GO / NO-GO as NO-GO now: the canary cannot start on it.',
+    input: { label: 'Reason', multiline: true },
+  }),
+};
+
+/** `12:cto` → session 12 and what the button is about. */
+function target(value: string): { id: number; what: string } | undefined {
+  const m = /^(\d+):(.+)$/.exec(value);
+  return m ? { id: Number(m[1]), what: m[2]! } : undefined;
 }
 
 const NOTHING: Reply = {};
 
 export function createRouter(deps: RouterDeps): Router {
-  const { db, clock, log } = deps;
+  const { db, clock, log, ritual } = deps;
+  const gonogo: GonogoDeps = { ...ritual, db, clock, wake: deps.wake };
+  const said = (text: string | undefined): Reply => (text ? onlyToAsker(textCard(text)) : NOTHING);
 
   /**
    * Records the delivery and what it makes the bot say, in one transaction: a Slack retry of the
@@ -70,15 +120,19 @@ export function createRouter(deps: RouterDeps): Router {
     switch (command.name) {
       case 'help':
         return (await once(input.deliveryId, 'command', [])) ? onlyToAsker(helpCard()) : NOTHING;
-      case 'preflight':
-        // The ritual's decisions are made in #spark-deploys, wherever the command was typed.
-        await runPreflight(
-          { ...deps.preflight, db, clock, log, wake: deps.wake },
-          { version: command.version, actor: input.userId, channel: deps.preflight.config.channels.deploys, deliveryId: input.deliveryId },
+      // The ritual's decisions are made in #spark-deploys, wherever the command was typed.
+      case 'preflight': {
+        const run = await runPreflight(
+          { ...ritual, db, clock, log, wake: deps.wake },
+          { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId },
         );
+        if (run) await rebindGonogo(gonogo, command.version);
         return NOTHING;
+      }
+      case 'gonogo':
+        return said(await openGonogo(gonogo, { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
       case 'evidence': {
-        const { evidence } = deps.preflight;
+        const { evidence } = ritual;
         const report = await db.transaction((tx) => verifyEvidence(tx, evidence, command.version));
         await once(input.deliveryId, 'command', [{ kind: 'slack.post', channel: input.channelId, card: evidenceCard(report) }]);
         return NOTHING;
@@ -95,7 +149,27 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
+  /** A button that needs a written reason: the form, unless the person may not do it at all (refused and audited). */
+  async function askFor(input: ActionInput, t: { id: number; what: string }): Promise<Reply> {
+    const stored = await readSession(db, t.id);
+    if (!stored) return said('That GO / NO-GO session no longer exists; nothing was changed.');
+    const { rules, items } = stored.session;
+    const item = items.find((i) => i.id === t.what);
+    const role = input.actionId === ACTION.gonogoNoGo ? t.what : input.actionId === ACTION.gonogoClose ? IC_ROLE : item?.source === 'role' ? item.role : undefined;
+    // Asked before the form opens, so nobody writes a reason for nothing; the session refuses and audits the attempt.
+    if (role !== undefined && !holds(rules, role, input.userId)) return said(await actOnGonogo(gonogo, t.id, buttonEvent(input.actionId, t.what, input.userId, '-')!, input.deliveryId));
+    return { modal: { ...MODAL_FOR[input.actionId]!(t.what), metadata: `${t.id}:${t.what}` } };
+  }
+
   return {
+    opensModal: (actionId) => actionId in MODAL_FOR,
+    async submit(input) {
+      const t = target(input.metadata);
+      const event = t && formEvent(input.callbackId, t.what, input.userId, input.value);
+      if (!t || !event) return { error: 'This form belongs to an older version of the bot; nothing was changed. Press the button again.' };
+      const answer = await actOnGonogo(gonogo, t.id, event, input.deliveryId);
+      return answer ? { error: answer } : {};
+    },
     async command(input) {
       const parsed = parseCommand(input.text);
       if (!parsed.ok) return onlyToAsker(textCard(parsed.problem));
@@ -109,10 +183,51 @@ export function createRouter(deps: RouterDeps): Router {
           await once(input.deliveryId, 'action', [{ kind: 'slack.update', channel: input.channelId, ts: input.messageTs, card }]);
           return NOTHING;
         }
-        default:
+        default: {
+          const t = target(input.value);
+          if (t && input.actionId in MODAL_FOR) return askFor(input, t);
+          const event = t && buttonEvent(input.actionId, t.what, input.userId);
+          if (t && event) return said(await actOnGonogo(gonogo, t.id, event, input.deliveryId));
           log.warn({ actionId: input.actionId }, 'unknown action');
           return onlyToAsker(textCard('That button belongs to an older version of the bot; nothing was changed. Run the command again.'));
+        }
       }
     },
   };
+}
+
+/** The event a go/no-go button stands for; `reason` only for the refusal of a form's button. */
+function buttonEvent(actionId: string, what: string, user: string, reason?: string): GonogoEvent | undefined {
+  switch (actionId) {
+    case ACTION.gonogoGo:
+      return { type: 'vote', role: what, user, choice: 'go' };
+    case ACTION.gonogoNoGo:
+      return { type: 'vote', role: what, user, choice: 'nogo', reason };
+    case ACTION.gonogoTick:
+      return { type: 'tick-item', itemId: what, user, ok: true };
+    case ACTION.gonogoUntick:
+      return { type: 'tick-item', itemId: what, user, ok: false, note: reason };
+    case ACTION.gonogoConfirm:
+      return { type: 'confirm-go', user };
+    case ACTION.gonogoClose:
+      return { type: 'close-no-go', user, reason: reason ?? '' };
+    case ACTION.gonogoExtend:
+      return { type: 'extend', user };
+    default:
+      return undefined;
+  }
+}
+
+/** The event a submitted go/no-go form stands for. */
+function formEvent(callbackId: string, what: string, user: string, text: string): GonogoEvent | undefined {
+  switch (callbackId) {
+    case FORM.gonogoNoGo:
+      return { type: 'vote', role: what, user, choice: 'nogo', reason: text };
+    case FORM.gonogoUntick:
+      return { type: 'tick-item', itemId: what, user, ok: false, note: text };
+    case FORM.gonogoClose:
+      return { type: 'close-no-go', user, reason: text };
+    default:
+      return undefined;
+  }
 }

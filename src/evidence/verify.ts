@@ -33,7 +33,13 @@ async function readFolder(folder: string, version: string): Promise<EvidenceFact
   const disk: EvidenceFacts['disk'] = new Map();
   for (const entry of (await unlessMissing(readdir(folder, { withFileTypes: true }))) ?? []) {
     if (entry.name === MANIFEST && entry.isFile()) continue;
-    disk.set(relativePath(version, entry.name), entry.isFile() ? sha256Of(await readFile(join(folder, entry.name))) : null);
+    if (!entry.isFile()) {
+      disk.set(relativePath(version, entry.name), null);
+      continue;
+    }
+    // A manifest being replaced leaves a temporary file for a moment: one that is gone by now was never evidence.
+    const data = await unlessMissing(readFile(join(folder, entry.name)));
+    if (data) disk.set(relativePath(version, entry.name), sha256Of(data));
   }
   return disk;
 }

@@ -6,7 +6,8 @@ import { prometheusMetrics, prometheusTargets } from '../../adapters/prometheus.
 import { sntpTimeSource } from '../../adapters/sntp.ts';
 import type { SparkConfig } from '../../config/schema.ts';
 import type { SimPlatform } from '../../sim/platform.ts';
-import type { PreflightSources, Source } from './check.ts';
+import { targetReader } from '../targets.ts';
+import type { PreflightSources } from './check.ts';
 
 /** The simulated platform answers every check (console mode and rehearsals). */
 export function simulatedSources(sim: SimPlatform): PreflightSources {
@@ -29,13 +30,7 @@ export function simulatedSources(sim: SimPlatform): PreflightSources {
 export function configuredSources(config: SparkConfig, env: NodeJS.ProcessEnv, prometheusUrl: string | undefined): PreflightSources {
   const p = config.preflight;
   const timeoutMs = p.checkTimeout;
-  const from = <T>(key: string, value: string | undefined, make: (target: string) => T): Source<T> => {
-    if (value === undefined) return { missing: `not configured (${key})` };
-    if (!value.startsWith('$')) return { port: make(value) };
-    const name = value.slice(1);
-    const resolved = env[name]?.trim();
-    return resolved ? { port: make(resolved) } : { missing: `${key} names $${name}, which is not set` };
-  };
+  const from = targetReader(env);
   const prometheus = prometheusUrl ? { url: prometheusUrl } : undefined;
   return {
     targetDb: from('preflight.targetDatabase', p.targetDatabase, (url) => postgresTargetDb(url, { timeoutMs })),

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { scrubSecrets } from '../../log.ts';
-import type { Reply } from '../card.ts';
+import type { Modal, Reply } from '../card.ts';
 import type { Router } from '../router.ts';
 import type { Screen } from './screen.ts';
 
@@ -28,10 +28,26 @@ const HINT = 'Type a /spark command, a button number, `/as <person>` to act as s
 export async function runConsole(opts: ConsoleOptions): Promise<void> {
   const { router, people, channel, screen } = opts;
   let me = people[0] ?? { userId: 'U0LOCAL', name: 'you' };
+  /** A form the person opened: their next line is its answer. */
+  let form: Modal | undefined;
   const print = (s: string) => screen.print(s);
 
   function deliver(reply: Reply) {
     if (reply.ephemeral) screen.show(`only to ${me.name}`, reply.ephemeral, { channel, ts: 'ephemeral' });
+    if (reply.modal) {
+      form = reply.modal;
+      print(`┌─ form: ${form.title} (only to ${me.name})\n│ ${form.intro}\n│ Type the ${form.input.label.toLowerCase()} on the next line, or /cancel.\n└─`);
+    }
+  }
+
+  async function answerForm(open: Modal, text: string) {
+    form = undefined;
+    if (text === '/cancel') return print(`${open.title}: cancelled, nothing was changed.`);
+    const reply = await router.submit({ callbackId: open.callbackId, metadata: open.metadata, value: text, userId: me.userId });
+    if (reply.error) {
+      form = open;
+      print(`${reply.error}\nType the ${open.input.label.toLowerCase()} again, or /cancel.`);
+    }
   }
 
   function switchTo(who: string) {
@@ -45,6 +61,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
   async function handle(line: string) {
     const text = line.trim();
     if (!text) return;
+    if (form) return answerForm(form, text);
     if (text.startsWith('/spark')) {
       if (!/^\/spark(\s|$)/.test(text)) return print(`Unknown command "${text.split(/\s/)[0]}". ${HINT}`);
       return deliver(await router.command({ text: text.slice('/spark'.length), userId: me.userId, channelId: channel }));

@@ -12,6 +12,7 @@ import type { Router } from '../router.ts';
 import { registerActions } from './actions.ts';
 import { registerCommands } from './commands.ts';
 import { registerHome } from './home.ts';
+import { registerViews } from './views.ts';
 import { createSurface, receivedAt } from './surface.ts';
 
 const { App, HTTPReceiver, SocketModeReceiver } = bolt;
@@ -78,6 +79,7 @@ export async function startSlack(deps: SlackDeps): Promise<RunningSlack> {
   const surface = createSurface(metrics, log);
   registerCommands(app, router, surface);
   registerActions(app, router, surface);
+  registerViews(app, router, surface);
   registerHome(app, deps.status, deps.clock, log);
 
   let server: Server;

@@ -7,7 +7,8 @@ import type { BotMetrics } from '../../server/metrics.ts';
 /** What every Slack listener shares: ack latency measurement and one way to report a failure to the person. */
 export interface Surface {
   acked(kind: 'command' | 'action' | 'view', context: Context): void;
-  guard(respond: RespondFn, work: () => Promise<void>): Promise<void>;
+  /** Runs work after the ack, in the queue (or at once with `now`), and tells the person if it fails. */
+  guard(respond: RespondFn, work: () => Promise<void>, opts?: { now: boolean }): Promise<void>;
 }
 
 /** Set by the receiver the moment a request arrives, so the ack histogram includes Bolt's own work. */
@@ -26,9 +27,9 @@ export function createSurface(metrics: BotMetrics, log: Logger): Surface {
       const start = context.receivedAt;
       if (typeof start === 'number') metrics.ackSeconds.observe({ kind }, (performance.now() - start) / 1000);
     },
-    async guard(respond, work) {
+    async guard(respond, work, opts) {
       try {
-        await afterAck.add(work);
+        await (opts?.now ? work() : afterAck.add(work));
       } catch (err) {
         log.error({ err }, 'a Slack request failed after its ack');
         const reason = scrubSecrets((err as Error).message);
