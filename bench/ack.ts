@@ -42,7 +42,7 @@ async function load(url: string, connections: number, seconds: number, text: str
   };
 }
 
-async function bareBolt(env: Record<string, string>) {
+export async function bareBolt(env: Record<string, string>) {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-bolt.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     proc.stdout.on('data', (d) => String(d).includes('bare bolt up') && resolve());
@@ -85,7 +85,7 @@ export async function benchAck(seconds = 10, text = 'status') {
   return results;
 }
 
-async function waitReady(url: string) {
+export async function waitReady(url: string) {
   for (let i = 0; i < 300; i++) {
     const ok = await fetch(url).then((r) => r.ok, () => false);
     if (ok) return;

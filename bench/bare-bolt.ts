@@ -1,4 +1,4 @@
-// The ceiling we compare against: a bare Bolt app whose /spark handler only acks.
+// The ceiling we compare against: a bare Bolt app whose /spark handler and buttons only ack.
 import bolt from '@slack/bolt';
 
 const app = new bolt.App({
@@ -10,5 +10,6 @@ const app = new bolt.App({
   logLevel: bolt.LogLevel.ERROR,
 });
 app.command('/spark', async ({ ack }) => ack());
+app.action({ type: 'block_actions' }, async ({ ack }) => ack());
 await app.start({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('bare bolt up');

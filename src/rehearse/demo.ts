@@ -3,7 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { GONOGO_CLOCK, gonogoClock } from '../app/gonogo/decide.ts';
 import { runPreflight } from '../app/preflight/run.ts';
+import { namesFrom } from '../app/ritual.ts';
+import { simReleaseFacts } from '../sim/release.ts';
+import { simulatedApprovers } from './approvers.ts';
 import { simulatedSources } from '../app/preflight/sources.ts';
 import type { Verdict } from '../domain/preflight/finding.ts';
 import { evidenceKeyFrom } from '../evidence/key.ts';
@@ -29,6 +33,7 @@ export interface RehearsalSummary {
   version: string;
   outcome: 'demo';
   preflight: Verdict;
+  gonogo: string;
   evidence: { dir: string | null; files: number; intact: boolean };
   virtualStart: string;
   virtualEnd: string;
@@ -81,6 +86,8 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
   };
   const stageOf = (t: DueTimer) => ({ n: Number(t.payload.stage), ...config.stages[Number(t.payload.stage) - 1]! });
 
+  const ritual = { config, host: 'rehearsal', evidence, sources: simulatedSources(sim), release: simReleaseFacts, nameOf: namesFrom(config) };
+  const gonogoDeps = { ...ritual, db, clock, wake: () => undefined };
   const engine = createEngine({
     db,
     clock,
@@ -90,6 +97,7 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
     worker: 'rehearsal',
     alertChannel: channel,
     handlers: {
+      [GONOGO_CLOCK]: gonogoClock(gonogoDeps),
       'stage-start': async (t, step) => {
         const stage = stageOf(t);
         await sim.deploy.setWeight(version, stage.weight);
@@ -109,8 +117,15 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
     },
   });
 
+  const preflight = await runPreflight({ ...ritual, db, clock, log: pino({ level: 'silent' }), wake: () => undefined }, { version, actor: config.roles[IC_ROLE]?.[0] ?? 'rehearsal', channel });
+  await engine.runDue();
+  const gonogo = await simulatedApprovers(gonogoDeps, clock, version, channel);
+  await engine.runDue();
+
   const timers: TimerSpec[] = [];
-  let at = start.getTime();
+  // The canary's timeline starts once the decision is made.
+  const canaryStart = clock.now();
+  let at = canaryStart.getTime();
   config.stages.forEach((st, i) => {
     timers.push({ kind: 'stage-start', key: `stage-start:${i + 1}`, dueAt: new Date(at), payload: { stage: i + 1 } });
     at += st.hold;
@@ -120,14 +135,10 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
   offsets.forEach((o, i) => timers.push({ kind: 'snapshot', key: `snapshot:${i + 1}`, dueAt: new Date(at + o), payload: { n: i + 1, of: offsets.length } }));
   timers.push({ kind: 'first-night-end', key: 'first-night-end', dueAt: new Date(at + (offsets.at(-1) ?? 0) + 1) });
 
-  const preflight = await runPreflight(
-    { db, clock, log: pino({ level: 'silent' }), config, host: 'rehearsal', evidence, sources: simulatedSources(sim), wake: () => undefined },
-    { version, actor: config.roles[IC_ROLE]?.[0] ?? 'rehearsal', channel },
-  );
   await db.transaction(async (tx) => {
-    const card = textCard(`*Rehearsal of ${version}* on the simulated platform, in virtual time: the canary's ${config.stages.length} stages and ${offsets.length} first-night snapshots as durable timers. Votes, judgement and rollback are not in this build yet.`);
-    await enqueue(tx, { kind: 'slack.post', channel, card, ref: `rehearsal:${version}` }, start);
-    for (const t of timers) await schedule(tx, t, start);
+    const card = textCard(`*Rehearsal of ${version}* on the simulated platform, in virtual time: the canary's ${config.stages.length} stages and ${offsets.length} first-night snapshots as durable timers. Judgement and rollback are not in this build yet.`);
+    await enqueue(tx, { kind: 'slack.post', channel, card, ref: `rehearsal:${version}` }, canaryStart);
+    for (const t of timers) await schedule(tx, t, canaryStart);
   });
   await engine.fastForward(clock);
   const verified = await verifyEvidence(db, evidence, version);
@@ -137,6 +148,7 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
     version,
     outcome: 'demo',
     preflight: preflight!.verdict.verdict,
+    gonogo,
     evidence: { dir: keepEvidenceIn ?? null, files: verified.files, intact: verified.problems.length === 0 },
     virtualStart: start.toISOString(),
     virtualEnd: clock.now().toISOString(),

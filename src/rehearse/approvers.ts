@@ -1,0 +1,29 @@
+import { actOnGonogo, openGonogo, type GonogoDeps } from '../app/gonogo/decide.ts';
+import type { VirtualClock } from '../adapters/virtual-clock.ts';
+import { IC_ROLE } from '../config/schema.ts';
+import type { GonogoEvent } from '../domain/gonogo/types.ts';
+
+const MINUTE = 60_000;
+
+/**
+ * The approvers of a rehearsal: each role's first holder ticks what their role ticks and votes GO, a minute
+ * apart, then the IC confirms. Returns the decision's status ('go' unless an item was not ok).
+ */
+export async function simulatedApprovers(deps: GonogoDeps, clock: VirtualClock, version: string, channel: string): Promise<string> {
+  const { config, db } = deps;
+  const holder = (role: string) => config.roles[role]?.[0] ?? role;
+  const refused = await openGonogo(deps, { version, actor: holder(IC_ROLE), channel });
+  if (refused) return refused;
+  const [{ id }] = (await db.query<{ id: number }>('SELECT id FROM gonogo_session WHERE version = $1 ORDER BY id DESC LIMIT 1', [version])) as [{ id: number }];
+  const events: GonogoEvent[] = [
+    ...config.gonogo.items.flatMap((i): GonogoEvent[] => (i.tickedBy ? [{ type: 'tick-item', itemId: i.id, user: holder(i.tickedBy), ok: true }] : [])),
+    ...config.gonogo.approvers.map((role): GonogoEvent => ({ type: 'vote', role, user: holder(role), choice: 'go' })),
+    { type: 'confirm-go', user: holder(IC_ROLE) },
+  ];
+  for (const event of events) {
+    clock.advance(MINUTE / 2);
+    await actOnGonogo(deps, id, event);
+  }
+  const [row] = await db.query<{ status: string }>('SELECT status FROM gonogo_session WHERE id = $1', [id]);
+  return row!.status;
+}
