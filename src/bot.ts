@@ -10,6 +10,7 @@ import { GONOGO_CLOCK, gonogoClock } from './app/gonogo/decide.ts';
 import { configuredReleaseFacts } from './app/gonogo/sources.ts';
 import { namesFrom, type Ritual } from './app/ritual.ts';
 import { simReleaseFacts } from './sim/release.ts';
+import { configuredRedteamSources, simulatedRedteamSources } from './app/redteam/sources.ts';
 import { closeInterruptedRuns } from './app/preflight/interrupted.ts';
 import { configuredSources, simulatedSources } from './app/preflight/sources.ts';
 import type { EvidenceStore } from './evidence/files.ts';
@@ -75,7 +76,7 @@ export async function runBot(opts: BotOptions): Promise<void> {
     const clock = interactive ? systemClock : new VirtualClock(systemClock.now());
     const screen = new Screen(opts.stdout as never);
     const sim = createSimPlatform({ config, clock });
-    const ritual = { config, host: hostname(), evidence, sources: simulatedSources(sim), release: simReleaseFacts, nameOf: namesFrom(config) };
+    const ritual = { config, host: hostname(), evidence, sources: simulatedSources(sim), redteam: simulatedRedteamSources(), release: simReleaseFacts, nameOf: namesFrom(config) };
     const { engine, router } = await wire(db, clock, screen.delivery, sim.pager, ritual, opts);
     if (interactive) engine.start();
     await runConsole({ router, screen, people: consolePeople(config), channel: config.channels.deploys, input: opts.stdin as never, interactive, settle: async () => void (await engine.runDue()) });
@@ -97,6 +98,7 @@ export async function runBot(opts: BotOptions): Promise<void> {
     host: hostname(),
     evidence,
     sources: configuredSources(config, process.env, settings.prometheusUrl),
+    redteam: configuredRedteamSources(config, process.env),
     release: configuredReleaseFacts(config, process.env),
     nameOf: namesFrom(config),
   };

@@ -69,20 +69,21 @@ describe('the command line', () => {
     }
   });
 
-  it('rehearses v1.4.0 in virtual time: preflight, go/no-go with simulated approvers, five stages and 31 first-night snapshots, with a JSON summary', async () => {
+  it('rehearses v1.4.0 in virtual time: preflight, red team and go/no-go with simulated people, five stages and 31 first-night snapshots, with a JSON summary', async () => {
     const evidenceDir = tempDir('spark-cli-rehearsal-');
     const r = await run(['rehearse', 'v1.4.0', '--json', '--evidence-dir', evidenceDir]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('Ready, with warnings* — 9 pass · 1 warn · 0 fail · 0 skipped');
     for (const n of [1, 2, 3, 4, 5]) expect(r.out).toContain(`*Stage ${n}*`);
+    expect(r.out).toContain('Red team v1.4.0 ✅ passed (15 pass · 0 warn · 0 fail · 0 skipped)');
     expect(r.out).toMatch(/✅ GO for v1\.4\.0 at commit `[0-9a-f]+`/);
-    expect(r.out).toMatch(/T\+00:19 #spark-deploys · thread of message 5 · message 7\n│ Stage 1 hold over; signals read \(not judged in this build\):\n│ API p95 1\d\d(\.\d+)? ms/);
+    expect(r.out).toMatch(/T\+00:24 #spark-deploys · thread of message 7 · message 9\n│ Stage 1 hold over; signals read \(not judged in this build\):\n│ API p95 1\d\d(\.\d+)? ms/);
     expect(r.out.match(/First-night snapshot \d+\/31/g)).toHaveLength(31);
     const summary = JSON.parse(r.out.trim().split('\n').at(-1)!) as { outcome: string; messages: number; timersRun: number; virtualStart: string; virtualEnd: string };
-    expect(summary).toMatchObject({ outcome: 'demo', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 12, intact: true }, messages: 47, timersRun: 42 });
-    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(13);
-    // 4 minutes of votes, the canary's 90, the first night's 24 h
-    expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((4 + 90 + 24 * 60) * 60_000 + 1);
+    expect(summary).toMatchObject({ outcome: 'demo', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 18, intact: true }, messages: 49, timersRun: 42 });
+    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(19);
+    // 5 minutes of red-team ticks, 4 of votes, the canary's 90, the first night's 24 h
+    expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((5 + 4 + 90 + 24 * 60) * 60_000 + 1);
   });
 
   it('refuses fault injection until the canary can judge it, and a bad fault with the usage', async () => {

@@ -14,6 +14,7 @@ import { createRouter } from '../src/chat/router.ts';
 import { simulatedSources } from '../src/app/preflight/sources.ts';
 import { namesFrom } from '../src/app/ritual.ts';
 import { simReleaseFacts } from '../src/sim/release.ts';
+import { simulatedRedteamSources } from '../src/app/redteam/sources.ts';
 import { defaultConfig } from '../src/config/schema.ts';
 import { evidenceKeyFrom } from '../src/evidence/key.ts';
 import { verifyEvidence } from '../src/evidence/verify.ts';
@@ -50,7 +51,7 @@ describe('the console surface', () => {
     const engine = createEngine({ db, clock, chat: screen.delivery, pager: unconfiguredPager, log, worker: 'console', handlers: {}, alertChannel: '#spark-deploys' });
     const config = defaultConfig();
     const sources = simulatedSources(createSimPlatform({ config, clock }));
-    const ritual = { config, host: 'console-test', evidence: { dir: evidenceDir, key }, sources, release: simReleaseFacts, nameOf: namesFrom(config) };
+    const ritual = { config, host: 'console-test', evidence: { dir: evidenceDir, key }, sources, redteam: simulatedRedteamSources(), release: simReleaseFacts, nameOf: namesFrom(config) };
     const router = createRouter({ db, mode: 'console', configSource: 'built-in defaults', clock, log, wake: engine.wake, ritual });
     const settle = async () => void (await engine.runDue());
     await runConsole({ router, screen, people, channel: '#spark-deploys', input: Readable.from(lines.map((l) => `${l}\n`)), interactive: false, settle });
@@ -151,5 +152,16 @@ describe('the console surface', () => {
     expect(out).toContain('Cannot open a GO / NO-GO: no finished preflight for v1.4.2 yet: run `/spark preflight v1.4.2` first');
     const final = out.slice(out.lastIndexOf('━━ GO / NO-GO v1.4.2 ━━'));
     expect(final).toContain('*The CTO*: ♻️ stale (GO by Zeynep Arslan before the new evidence): vote again');
+  });
+
+  it('runs the red team: the automated attacks at once, the Red Team Lead ticks the ten mistakes, and the GO / NO-GO card shows it', async () => {
+    const passes = Array.from({ length: 10 }, (_, i) => String(2 * i + 1));
+    const out = await session(['/spark redteam v1.4.3', '/as cto', '1', '/as burak', '4', 'stale quotes after reconnect, fixed in 1.4.3', ...passes, '/spark preflight v1.4.3', '/spark gonogo v1.4.3']);
+    expect(out).toContain('Only the Red Team Lead (Burak Çelik) can tick');
+    expect(out).toMatch(/✅ 11\. \*Idempotency burst replay\* — 100 concurrent requests with one key executed once/);
+    const redteam = out.slice(out.lastIndexOf('━━ Red team v1.4.3 ━━'));
+    expect(redteam).toMatch(/✅ \*Passed\* — 15 pass · 0 warn · 0 fail · 0 skipped · 0 open/);
+    expect(out).toMatch(/\*Red team\* \(run \d+\): passed — 15 pass/);
+    expect((await verifyEvidence(db, { dir: evidenceDir, key }, 'v1.4.3')).problems).toEqual([]);
   });
 });

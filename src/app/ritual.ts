@@ -3,6 +3,7 @@ import type { NameOf } from '../domain/gonogo/types.ts';
 import type { EvidenceStore } from '../evidence/files.ts';
 import type { ReleaseFacts } from '../ports/release-facts.ts';
 import type { PreflightSources } from './preflight/check.ts';
+import type { RedteamSources } from './redteam/check.ts';
 
 /** What every step of the ritual reads: the config, where evidence goes, and the platform it looks at. */
 export interface Ritual {
@@ -10,6 +11,7 @@ export interface Ritual {
   host: string;
   evidence: EvidenceStore;
   sources: PreflightSources;
+  redteam: RedteamSources;
   release: ReleaseFacts;
   nameOf: NameOf;
 }

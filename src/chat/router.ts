@@ -2,6 +2,9 @@ import { isFirstDelivery } from '../app/deliveries.ts';
 import { actOnGonogo, openGonogo, rebindGonogo, type GonogoDeps } from '../app/gonogo/decide.ts';
 import { readSession } from '../app/gonogo/record.ts';
 import { runPreflight } from '../app/preflight/run.ts';
+import { startRedteam, tickRedteam, type RedteamDeps } from '../app/redteam/run.ts';
+import { mayTick, type Tick } from '../domain/redteam.ts';
+import { REDTEAM_ACTION, REDTEAM_FORM_FAIL } from './cards/redteam.ts';
 import type { Ritual } from '../app/ritual.ts';
 import { holds } from '../domain/gonogo/roles.ts';
 import { IC_ROLE } from '../config/schema.ts';
@@ -78,6 +81,13 @@ const MODAL_FOR: Record<string, (target: string) => Omit<Modal, 'metadata'>> = {
     intro: 'This item blocks GO until it is ticked again. Say what is missing.',
     input: { label: 'What is missing', multiline: true },
   }),
+  [REDTEAM_ACTION.fail]: () => ({
+    callbackId: REDTEAM_FORM_FAIL,
+    title: 'Red team: fail',
+    submit: 'Record fail',
+    intro: 'A failed item makes this red team "not passed". Say what was found, so it can be fixed and checked again.',
+    input: { label: 'What was found', placeholder: 'e.g. a retried order after a 502 executes twice', multiline: true },
+  }),
   [ACTION.gonogoClose]: () => ({
     callbackId: FORM.gonogoClose,
     title: 'Close as NO-GO',
@@ -98,6 +108,7 @@ const NOTHING: Reply = {};
 export function createRouter(deps: RouterDeps): Router {
   const { db, clock, log, ritual } = deps;
   const gonogo: GonogoDeps = { ...ritual, db, clock, wake: deps.wake };
+  const redteam: RedteamDeps = { ...ritual, sources: ritual.redteam, db, clock, log, wake: deps.wake };
   const said = (text: string | undefined): Reply => (text ? onlyToAsker(textCard(text)) : NOTHING);
 
   /**
@@ -129,6 +140,8 @@ export function createRouter(deps: RouterDeps): Router {
         if (run) await rebindGonogo(gonogo, command.version);
         return NOTHING;
       }
+      case 'redteam':
+        return said(await startRedteam(redteam, { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
       case 'gonogo':
         return said(await openGonogo(gonogo, { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
       case 'evidence': {
@@ -149,6 +162,22 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
+  /** A red-team tick; the version's open GO / NO-GO learns of a red team that has just finished. */
+  async function tick(runId: number, t: Tick, deliveryId: string | undefined): Promise<string | undefined> {
+    const answer = await tickRedteam(redteam, runId, t, deliveryId);
+    const [run] = await db.query<{ version: string }>('SELECT version FROM redteam_run WHERE id = $1 AND finished_at IS NOT NULL', [runId]);
+    if (run) await rebindGonogo(gonogo, run.version);
+    return answer;
+  }
+
+  /** Pass ticks at once; Fail asks for the note, unless the person may not tick at all (refused and audited). */
+  async function redteamButton(input: ActionInput, t: { id: number; what: string }): Promise<Reply> {
+    const item = { itemId: t.what, user: input.userId };
+    if (input.actionId === REDTEAM_ACTION.pass) return said(await tick(t.id, { ...item, outcome: 'pass' }, input.deliveryId));
+    if (!mayTick(ritual.config.roles, input.userId)) return said(await tick(t.id, { ...item, outcome: 'fail' }, input.deliveryId));
+    return { modal: { ...MODAL_FOR[REDTEAM_ACTION.fail]!(t.what), metadata: input.value } };
+  }
+
   /** A button that needs a written reason: the form, unless the person may not do it at all (refused and audited). */
   async function askFor(input: ActionInput, t: { id: number; what: string }): Promise<Reply> {
     const stored = await readSession(db, t.id);
@@ -165,6 +194,10 @@ export function createRouter(deps: RouterDeps): Router {
     opensModal: (actionId) => actionId in MODAL_FOR,
     async submit(input) {
       const t = target(input.metadata);
+      if (t && input.callbackId === REDTEAM_FORM_FAIL) {
+        const answer = await tick(t.id, { itemId: t.what, user: input.userId, outcome: 'fail', note: input.value }, input.deliveryId);
+        return answer ? { error: answer } : {};
+      }
       const event = t && formEvent(input.callbackId, t.what, input.userId, input.value);
       if (!t || !event) return { error: 'This form belongs to an older version of the bot; nothing was changed. Press the button again.' };
       const answer = await actOnGonogo(gonogo, t.id, event, input.deliveryId);
@@ -185,6 +218,7 @@ export function createRouter(deps: RouterDeps): Router {
         }
         default: {
           const t = target(input.value);
+          if (t && (input.actionId === REDTEAM_ACTION.pass || input.actionId === REDTEAM_ACTION.fail)) return redteamButton(input, t);
           if (t && input.actionId in MODAL_FOR) return askFor(input, t);
           const event = t && buttonEvent(input.actionId, t.what, input.userId);
           if (t && event) return said(await actOnGonogo(gonogo, t.id, event, input.deliveryId));

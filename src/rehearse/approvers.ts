@@ -1,6 +1,8 @@
 import { actOnGonogo, openGonogo, type GonogoDeps } from '../app/gonogo/decide.ts';
 import type { VirtualClock } from '../adapters/virtual-clock.ts';
+import { startRedteam, tickRedteam, type RedteamDeps } from '../app/redteam/run.ts';
 import { IC_ROLE } from '../config/schema.ts';
+import { RED_TEAM_LEAD } from '../domain/redteam.ts';
 import type { GonogoEvent } from '../domain/gonogo/types.ts';
 
 const MINUTE = 60_000;
@@ -26,4 +28,15 @@ export async function simulatedApprovers(deps: GonogoDeps, clock: VirtualClock, 
   }
   const [row] = await db.query<{ status: string }>('SELECT status FROM gonogo_session WHERE id = $1', [id]);
   return row!.status;
+}
+
+/** The rehearsal's Red Team Lead: the automated attacks run, then each of the ten mistakes is ticked pass, half a minute apart. */
+export async function simulatedRedTeam(deps: RedteamDeps, clock: VirtualClock, version: string, channel: string): Promise<void> {
+  const lead = deps.config.roles[RED_TEAM_LEAD]?.[0] ?? RED_TEAM_LEAD;
+  await startRedteam(deps, { version, actor: deps.config.roles[IC_ROLE]?.[0] ?? lead, channel });
+  const [{ id }] = (await deps.db.query<{ id: number }>('SELECT id FROM redteam_run WHERE version = $1 ORDER BY id DESC LIMIT 1', [version])) as [{ id: number }];
+  for (const mistake of deps.config.redteam.mistakes) {
+    clock.advance(MINUTE / 2);
+    await tickRedteam(deps, id, { itemId: mistake.id, user: lead, outcome: 'pass' });
+  }
 }

@@ -7,7 +7,8 @@ import { GONOGO_CLOCK, gonogoClock } from '../app/gonogo/decide.ts';
 import { runPreflight } from '../app/preflight/run.ts';
 import { namesFrom } from '../app/ritual.ts';
 import { simReleaseFacts } from '../sim/release.ts';
-import { simulatedApprovers } from './approvers.ts';
+import { simulatedApprovers, simulatedRedTeam } from './approvers.ts';
+import { simulatedRedteamSources } from '../app/redteam/sources.ts';
 import { simulatedSources } from '../app/preflight/sources.ts';
 import type { Verdict } from '../domain/preflight/finding.ts';
 import { evidenceKeyFrom } from '../evidence/key.ts';
@@ -86,7 +87,7 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
   };
   const stageOf = (t: DueTimer) => ({ n: Number(t.payload.stage), ...config.stages[Number(t.payload.stage) - 1]! });
 
-  const ritual = { config, host: 'rehearsal', evidence, sources: simulatedSources(sim), release: simReleaseFacts, nameOf: namesFrom(config) };
+  const ritual = { config, host: 'rehearsal', evidence, sources: simulatedSources(sim), redteam: simulatedRedteamSources(), release: simReleaseFacts, nameOf: namesFrom(config) };
   const gonogoDeps = { ...ritual, db, clock, wake: () => undefined };
   const engine = createEngine({
     db,
@@ -118,6 +119,8 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
   });
 
   const preflight = await runPreflight({ ...ritual, db, clock, log: pino({ level: 'silent' }), wake: () => undefined }, { version, actor: config.roles[IC_ROLE]?.[0] ?? 'rehearsal', channel });
+  await engine.runDue();
+  await simulatedRedTeam({ ...ritual, sources: ritual.redteam, db, clock, log: pino({ level: 'silent' }), wake: () => undefined }, clock, version, channel);
   await engine.runDue();
   const gonogo = await simulatedApprovers(gonogoDeps, clock, version, channel);
   await engine.runDue();

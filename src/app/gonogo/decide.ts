@@ -13,6 +13,7 @@ import { writeEvidence, writeManifest } from '../../evidence/files.ts';
 import type { TimerHandler } from '../../engine/timer-runner.ts';
 import type { Db, Sql } from '../../store/db.ts';
 import { isFirstDelivery } from '../deliveries.ts';
+import { latestRedteam } from '../redteam/run.ts';
 import { decisionEvidence } from './decision-text.ts';
 import { gatherFacts, type FactSources } from './facts.ts';
 import { insertSession, lockSession, openSessionIds, saveSession } from './record.ts';
@@ -48,7 +49,8 @@ export async function applyEvent(tx: Sql, deps: GonogoDeps, id: number, event: G
   const actor = 'user' in event ? event.user : BOT;
   const audit = (action: string, details: Record<string, unknown>) =>
     appendAudit(tx, deps.evidence.key, { at: now, actor, action, version: session.version, details: { sessionId: id, ...details } });
-  const update = () => enqueue(tx, { kind: 'slack.update', channel, card: gonogoCard(id, session, deps.nameOf), of: ref(id) }, now);
+  const update = async () =>
+    enqueue(tx, { kind: 'slack.update', channel, card: gonogoCard(id, session, deps.nameOf, await latestRedteam(tx, session.version)), of: ref(id) }, now);
   const inThread = (text: string) => enqueue(tx, { kind: 'slack.post', channel, card: textCard(text), threadOf: ref(id) }, now);
 
   switch (outcome.kind) {
@@ -130,7 +132,7 @@ export async function openGonogo(deps: GonogoDeps, req: { version: string; actor
     const session = openSession(rulesFrom(deps.config), req.version, facts.binding, items, now);
     const id = await insertSession(tx, req.channel, session, now);
     await appendAudit(tx, deps.evidence.key, { at: now, actor: req.actor, action: 'gonogo.opened', version: req.version, details: { sessionId: id, binding: facts.binding } });
-    await enqueue(tx, { kind: 'slack.post', channel: req.channel, card: gonogoCard(id, session, deps.nameOf), ref: ref(id) }, now);
+    await enqueue(tx, { kind: 'slack.post', channel: req.channel, card: gonogoCard(id, session, deps.nameOf, await latestRedteam(tx, req.version)), ref: ref(id) }, now);
     await scheduleNext(tx, id, nextDueAt(session), now);
     return undefined;
   });

@@ -5,6 +5,7 @@ import type { EvidenceStore } from '../../evidence/files.ts';
 import { verifyEvidence } from '../../evidence/verify.ts';
 import type { ReleaseFacts } from '../../ports/release-facts.ts';
 import type { Sql } from '../../store/db.ts';
+import { latestRedteam } from '../redteam/run.ts';
 
 export interface FactSources {
   config: SparkConfig;
@@ -48,8 +49,11 @@ export async function gatherFacts(tx: Sql, s: FactSources, version: string): Pro
     read('CI status', () => s.release.ci(), judgeCi),
     read('coverage', () => s.release.coverage(), (pct) => judgeCoverage(pct, s.config.gonogo.coverageMin)),
   ]);
+  // A finished red team binds the votes too: one that finishes after them makes them stale.
+  const redteam = await latestRedteam(tx, version);
+  const redteamHash = redteam?.complete ? redteam.summarySha256 : null;
   return {
-    binding: { commit: run.commit ?? 'unknown', preflightHash: run.sha },
+    binding: { commit: run.commit ?? 'unknown', preflightHash: run.sha, ...(redteamHash ? { redteamHash } : {}) },
     results: { ...Object.fromEntries(checks.map((c) => [c.check_id, { outcome: c.outcome, summary: c.summary }])), evidence, ci, coverage },
   };
 }

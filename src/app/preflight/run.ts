@@ -10,6 +10,7 @@ import { sealText } from '../../evidence/key.ts';
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
 import { isFirstDelivery } from '../deliveries.ts';
+import { withTimeout } from '../timeout.ts';
 import { NotConfigured, type CheckContext, type PreflightCheck, type PreflightSources } from './check.ts';
 import { PREFLIGHT_CHECKS } from './checks.ts';
 import { checkEvidence, summaryEvidence } from './evidence-text.ts';
@@ -39,16 +40,6 @@ export interface PreflightResult {
   verdict: RunVerdict;
   findings: Finding[];
   files: SealedFile[];
-}
-
-/** A real-time guard: a check that hangs is cut off and fails, it never holds the run. */
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${(ms / 1000).toFixed(1)} s`)), ms);
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 async function runCheck(check: PreflightCheck, ctx: CheckContext, timeoutMs: number): Promise<Finding> {

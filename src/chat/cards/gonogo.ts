@@ -17,8 +17,21 @@ const STATUS: Record<GonogoSession['status'], string> = {
   expired: '⌛ *NO-GO (expired)*: the timebox ran out without a decision',
 };
 
+/** The red team's latest run for the version, as the card shows it beside the items. */
+export interface RedteamLine {
+  runId: number;
+  verdict: string;
+  counts: Record<string, number>;
+}
+
+function redteamText(r: RedteamLine | undefined, version: string): string {
+  if (!r) return `*Red team*: not run yet (\`/spark redteam ${version}\`)`;
+  const c = r.counts;
+  return `*Red team* (run ${r.runId}): ${r.verdict.replace(/-/g, ' ')} — ${c.pass ?? 0} pass · ${c.warn ?? 0} warn · ${c.fail ?? 0} fail · ${c.skipped ?? 0} skipped · ${c.open ?? 0} open`;
+}
+
 /** The decision card in #spark-deploys, updated in place after every vote, tick and decision. */
-export function gonogoCard(id: number, s: GonogoSession, nameOf: NameOf): Card {
+export function gonogoCard(id: number, s: GonogoSession, nameOf: NameOf, redteam?: RedteamLine): Card {
   const v = (what: string) => `${id}:${what}`;
   const open = !s.decision;
   const okCount = s.items.filter((i) => i.state === 'ok').length;
@@ -33,6 +46,7 @@ export function gonogoCard(id: number, s: GonogoSession, nameOf: NameOf): Card {
     { type: 'header', text: `GO / NO-GO ${s.version}` },
     { type: 'text', text: `${STATUS[s.status]}\nBound to commit \`${s.binding.commit.slice(0, 12)}\` and preflight evidence \`${s.binding.preflightHash.slice(0, 12)}\`` },
     { type: 'text', text: `*Items ${okCount}/${s.items.length}*\n${items}` },
+    { type: 'text', text: redteamText(redteam, s.version) },
   ];
   const tickable = s.items.filter((i) => i.source === 'role');
   if (open && tickable.length) {

@@ -36,7 +36,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
     if (reply.ephemeral) screen.show(`only to ${me.name}`, reply.ephemeral, { channel, ts: 'ephemeral' });
     if (reply.modal) {
       form = reply.modal;
-      print(`┌─ form: ${form.title} (only to ${me.name})\n│ ${form.intro}\n│ Type the ${form.input.label.toLowerCase()} on the next line, or /cancel.\n└─`);
+      print(`┌─ form: ${form.title} (only to ${me.name})\n│ ${form.intro}\n│ ${form.input.label}: type it on the next line, or /cancel.\n└─`);
     }
   }
 
@@ -46,7 +46,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
     const reply = await router.submit({ callbackId: open.callbackId, metadata: open.metadata, value: text, userId: me.userId });
     if (reply.error) {
       form = open;
-      print(`${reply.error}\nType the ${open.input.label.toLowerCase()} again, or /cancel.`);
+      print(`${reply.error}\n${open.input.label}: type it again, or /cancel.`);
     }
   }
 
