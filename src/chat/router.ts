@@ -1,25 +1,22 @@
 import { isFirstDelivery } from '../app/deliveries.ts';
-import { actOnGonogo, openGonogo, rebindGonogo, type GonogoDeps } from '../app/gonogo/decide.ts';
-import { readSession } from '../app/gonogo/record.ts';
+import { openGonogo, rebindGonogo, type GonogoDeps } from '../app/gonogo/decide.ts';
 import { runPreflight } from '../app/preflight/run.ts';
-import { startRedteam, tickRedteam, type RedteamDeps } from '../app/redteam/run.ts';
-import { mayTick, type Tick } from '../domain/redteam.ts';
-import { REDTEAM_ACTION, REDTEAM_FORM_FAIL } from './cards/redteam.ts';
+import { startRedteam, type RedteamDeps } from '../app/redteam/run.ts';
 import type { Ritual } from '../app/ritual.ts';
-import { holds } from '../domain/gonogo/roles.ts';
-import { IC_ROLE } from '../config/schema.ts';
-import type { GonogoEvent } from '../domain/gonogo/types.ts';
+import { gonogoButtons } from './buttons/gonogo.ts';
+import { said, targetOf, type ButtonHandler } from './buttons/handler.ts';
+import { redteamButtons } from './buttons/redteam.ts';
 import { readStatus, type StatusContext } from '../app/status.ts';
 import type { Clock } from '../domain/clock.ts';
 import { enqueue, type OutboxItem } from '../engine/outbox.ts';
 import type { Logger } from '../log.ts';
-import { onlyToAsker, textCard, type Modal, type Reply, type SubmitReply } from './card.ts';
+import { onlyToAsker, textCard, type Reply, type SubmitReply } from './card.ts';
 import { helpCard } from './cards/help.ts';
 import { evidenceCard } from './cards/evidence.ts';
 import { statusCard } from './cards/status.ts';
 import { verifyEvidence } from '../evidence/verify.ts';
 import { parseCommand, type Command } from './commands.ts';
-import { ACTION, FORM } from './ids.ts';
+import { ACTION } from './ids.ts';
 
 /** Who pressed or typed, and where. */
 export interface Asker {
@@ -66,50 +63,12 @@ export interface Router {
   opensModal(actionId: string): boolean;
 }
 
-const MODAL_FOR: Record<string, (target: string) => Omit<Modal, 'metadata'>> = {
-  [ACTION.gonogoNoGo]: () => ({
-    callbackId: FORM.gonogoNoGo,
-    title: 'NO-GO',
-    submit: 'Record NO-GO',
-    intro: 'A NO-GO stops the release until it is withdrawn. Say what must change for a GO.',
-    input: { label: 'Reason', placeholder: 'e.g. HSTS is off on the new ingress', multiline: true },
-  }),
-  [ACTION.gonogoUntick]: () => ({
-    callbackId: FORM.gonogoUntick,
-    title: 'Not ready',
-    submit: 'Mark not ready',
-    intro: 'This item blocks GO until it is ticked again. Say what is missing.',
-    input: { label: 'What is missing', multiline: true },
-  }),
-  [REDTEAM_ACTION.fail]: () => ({
-    callbackId: REDTEAM_FORM_FAIL,
-    title: 'Red team: fail',
-    submit: 'Record fail',
-    intro: 'A failed item makes this red team "not passed". Say what was found, so it can be fixed and checked again.',
-    input: { label: 'What was found', placeholder: 'e.g. a retried order after a 502 executes twice', multiline: true },
-  }),
-  [ACTION.gonogoClose]: () => ({
-    callbackId: FORM.gonogoClose,
-    title: 'Close as NO-GO',
-    submit: 'Close as NO-GO',
-    intro: 'Closes this GO / NO-GO as NO-GO now: the canary cannot start on it.',
-    input: { label: 'Reason', multiline: true },
-  }),
-};
-
-/** `12:cto` → session 12 and what the button is about. */
-function target(value: string): { id: number; what: string } | undefined {
-  const m = /^(\d+):(.+)$/.exec(value);
-  return m ? { id: Number(m[1]), what: m[2]! } : undefined;
-}
-
 const NOTHING: Reply = {};
 
 export function createRouter(deps: RouterDeps): Router {
   const { db, clock, log, ritual } = deps;
   const gonogo: GonogoDeps = { ...ritual, db, clock, wake: deps.wake };
   const redteam: RedteamDeps = { ...ritual, sources: ritual.redteam, db, clock, log, wake: deps.wake };
-  const said = (text: string | undefined): Reply => (text ? onlyToAsker(textCard(text)) : NOTHING);
 
   /**
    * Records the delivery and what it makes the bot say, in one transaction: a Slack retry of the
@@ -162,46 +121,15 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
-  /** A red-team tick; the version's open GO / NO-GO learns of a red team that has just finished. */
-  async function tick(runId: number, t: Tick, deliveryId: string | undefined): Promise<string | undefined> {
-    const answer = await tickRedteam(redteam, runId, t, deliveryId);
-    const [run] = await db.query<{ version: string }>('SELECT version FROM redteam_run WHERE id = $1 AND finished_at IS NOT NULL', [runId]);
-    if (run) await rebindGonogo(gonogo, run.version);
-    return answer;
-  }
-
-  /** Pass ticks at once; Fail asks for the note, unless the person may not tick at all (refused and audited). */
-  async function redteamButton(input: ActionInput, t: { id: number; what: string }): Promise<Reply> {
-    const item = { itemId: t.what, user: input.userId };
-    if (input.actionId === REDTEAM_ACTION.pass) return said(await tick(t.id, { ...item, outcome: 'pass' }, input.deliveryId));
-    if (!mayTick(ritual.config.roles, input.userId)) return said(await tick(t.id, { ...item, outcome: 'fail' }, input.deliveryId));
-    return { modal: { ...MODAL_FOR[REDTEAM_ACTION.fail]!(t.what), metadata: input.value } };
-  }
-
-  /** A button that needs a written reason: the form, unless the person may not do it at all (refused and audited). */
-  async function askFor(input: ActionInput, t: { id: number; what: string }): Promise<Reply> {
-    const stored = await readSession(db, t.id);
-    if (!stored) return said('That GO / NO-GO session no longer exists; nothing was changed.');
-    const { rules, items } = stored.session;
-    const item = items.find((i) => i.id === t.what);
-    const role = input.actionId === ACTION.gonogoNoGo ? t.what : input.actionId === ACTION.gonogoClose ? IC_ROLE : item?.source === 'role' ? item.role : undefined;
-    // Asked before the form opens, so nobody writes a reason for nothing; the session refuses and audits the attempt.
-    if (role !== undefined && !holds(rules, role, input.userId)) return said(await actOnGonogo(gonogo, t.id, buttonEvent(input.actionId, t.what, input.userId, '-')!, input.deliveryId));
-    return { modal: { ...MODAL_FOR[input.actionId]!(t.what), metadata: `${t.id}:${t.what}` } };
-  }
+  const cards: ButtonHandler[] = [gonogoButtons(gonogo), redteamButtons(redteam, gonogo)];
 
   return {
-    opensModal: (actionId) => actionId in MODAL_FOR,
+    opensModal: (actionId) => cards.some((c) => c.opensForm.includes(actionId)),
     async submit(input) {
-      const t = target(input.metadata);
-      if (t && input.callbackId === REDTEAM_FORM_FAIL) {
-        const answer = await tick(t.id, { itemId: t.what, user: input.userId, outcome: 'fail', note: input.value }, input.deliveryId);
-        return answer ? { error: answer } : {};
-      }
-      const event = t && formEvent(input.callbackId, t.what, input.userId, input.value);
-      if (!t || !event) return { error: 'This form belongs to an older version of the bot; nothing was changed. Press the button again.' };
-      const answer = await actOnGonogo(gonogo, t.id, event, input.deliveryId);
-      return answer ? { error: answer } : {};
+      const t = targetOf(input.metadata);
+      const card = cards.find((c) => c.forms.includes(input.callbackId));
+      if (!t || !card) return { error: 'This form belongs to an older version of the bot; nothing was changed. Press the button again.' };
+      return card.submit(input, t);
     },
     async command(input) {
       const parsed = parseCommand(input.text);
@@ -217,51 +145,13 @@ export function createRouter(deps: RouterDeps): Router {
           return NOTHING;
         }
         default: {
-          const t = target(input.value);
-          if (t && (input.actionId === REDTEAM_ACTION.pass || input.actionId === REDTEAM_ACTION.fail)) return redteamButton(input, t);
-          if (t && input.actionId in MODAL_FOR) return askFor(input, t);
-          const event = t && buttonEvent(input.actionId, t.what, input.userId);
-          if (t && event) return said(await actOnGonogo(gonogo, t.id, event, input.deliveryId));
+          const t = targetOf(input.value);
+          const card = cards.find((c) => c.actions.includes(input.actionId));
+          if (t && card) return card.press(input, t);
           log.warn({ actionId: input.actionId }, 'unknown action');
           return onlyToAsker(textCard('That button belongs to an older version of the bot; nothing was changed. Run the command again.'));
         }
       }
     },
   };
-}
-
-/** The event a go/no-go button stands for; `reason` only for the refusal of a form's button. */
-function buttonEvent(actionId: string, what: string, user: string, reason?: string): GonogoEvent | undefined {
-  switch (actionId) {
-    case ACTION.gonogoGo:
-      return { type: 'vote', role: what, user, choice: 'go' };
-    case ACTION.gonogoNoGo:
-      return { type: 'vote', role: what, user, choice: 'nogo', reason };
-    case ACTION.gonogoTick:
-      return { type: 'tick-item', itemId: what, user, ok: true };
-    case ACTION.gonogoUntick:
-      return { type: 'tick-item', itemId: what, user, ok: false, note: reason };
-    case ACTION.gonogoConfirm:
-      return { type: 'confirm-go', user };
-    case ACTION.gonogoClose:
-      return { type: 'close-no-go', user, reason: reason ?? '' };
-    case ACTION.gonogoExtend:
-      return { type: 'extend', user };
-    default:
-      return undefined;
-  }
-}
-
-/** The event a submitted go/no-go form stands for. */
-function formEvent(callbackId: string, what: string, user: string, text: string): GonogoEvent | undefined {
-  switch (callbackId) {
-    case FORM.gonogoNoGo:
-      return { type: 'vote', role: what, user, choice: 'nogo', reason: text };
-    case FORM.gonogoUntick:
-      return { type: 'tick-item', itemId: what, user, ok: false, note: text };
-    case FORM.gonogoClose:
-      return { type: 'close-no-go', user, reason: text };
-    default:
-      return undefined;
-  }
 }
