@@ -67,6 +67,22 @@ describe('fake Slack Web API', () => {
     expect(call.status).toBe(200);
   });
 
+  it('refuses blocks beyond Block Kit limits with invalid_blocks, as Slack does', async () => {
+    const button = (n: number) => ({ type: 'button', action_id: `b${n}`, value: String(n), text: { type: 'plain_text', text: 'x'.repeat(n === 0 ? 76 : 5) } });
+    const blocks = [
+      { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } },
+      { type: 'section', text: { type: 'mrkdwn', text: 's'.repeat(3001) } },
+      { type: 'actions', elements: Array.from({ length: 26 }, (_, n) => button(n)) },
+    ];
+    const err = await client.chat.postMessage({ channel: 'C123ABC', text: 'too much', blocks }).catch((e: { data: unknown }) => e.data);
+    expect(err).toMatchObject({
+      ok: false,
+      error: 'invalid_blocks',
+      errors: ['blocks[0]: header text over 150', 'blocks[1]: section text over 3000', 'blocks[2]: 26 elements (at most 25)', 'blocks[2].elements[0]: button text over 75'],
+    });
+    expect(fake.messages('C123ABC').map((m) => m.text)).not.toContain('too much');
+  });
+
   it('issues increasing ts values and honours thread_ts', async () => {
     const a = await client.chat.postMessage({ channel: 'C1', text: 'one' });
     const b = await client.chat.postMessage({ channel: 'C1', text: 'two', thread_ts: a.ts });

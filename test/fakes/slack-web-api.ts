@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { blockKitProblems } from './block-kit-limits.ts';
 
 export interface SlackCall {
   /** Web API method (`chat.postMessage`), or `response_url` for POSTs to `respondUrl(id)`. */
@@ -357,6 +358,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const channel = resolveChannel(a['channel']);
       if (!channel) return err('channel_not_found');
       if (!hasContent(a)) return err('no_text');
+      const broken = blockKitProblems(a['blocks']);
+      if (broken.length) return err('invalid_blocks', { errors: broken });
       const ts = nextTs();
       const message: FakeMessage = {
         type: 'message',
@@ -393,6 +396,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const existing = ts ? messages.get(channel)?.get(ts) : undefined;
       if (!ts || !existing) return err('message_not_found');
       if (!hasContent(a)) return err('no_text');
+      const broken = blockKitProblems(a['blocks']);
+      if (broken.length) return err('invalid_blocks', { errors: broken });
       if (a['text'] !== undefined) existing.text = str(a['text']) ?? '';
       if (a['blocks'] !== undefined) existing.blocks = a['blocks'];
       if (a['attachments'] !== undefined) existing.attachments = a['attachments'];
