@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { SourceError } from '../ports/errors.ts';
 import type { FlagSource } from '../ports/flags.ts';
-import { fetchFailure, withoutCredentials } from './http.ts';
+import { fetchJson } from './http.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const SHAPES = '{ "flag": true|false|"variant" }, { "flags": { … } } or [{ "key", "enabled" }]';
@@ -37,27 +37,7 @@ export function httpFlags(target: string, opts: { timeoutMs?: number; token?: st
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     async flags() {
-      // parsed here, so a bad URL fails the check that uses it instead of the wiring
-      const { url, authorization } = withoutCredentials(target, 'the flag service URL');
-      const where = `the flag service at ${url.origin}${url.pathname}`;
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
-      else if (authorization) headers.authorization = authorization;
-      let res: Response;
-      let text: string;
-      try {
-        res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-        text = await res.text();
-      } catch (err) {
-        throw new SourceError(`${where} ${fetchFailure(err, timeoutMs)}`, { cause: err });
-      }
-      if (!res.ok) throw new SourceError(`${where} answered HTTP ${res.status}`);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new SourceError(`${where} did not answer JSON`);
-      }
+      const { json: body, where } = await fetchJson(target, 'flag service', { timeoutMs, token: opts.token });
       const flags = unwrap(body);
       const parsed = Array.isArray(flags) ? flagList.safeParse(flags) : flagMap.safeParse(flags);
       if (!parsed.success) throw new SourceError(`${where} answered flags in an unknown shape: ${describe(parsed.error)} (expected ${SHAPES})`);

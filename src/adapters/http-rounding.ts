@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { SourceError } from '../ports/errors.ts';
 import type { RoundingService } from '../ports/redteam.ts';
-import { fetchFailure, withoutCredentials } from './http.ts';
+import { fetchJson } from './http.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -22,25 +22,7 @@ export function httpRounding(target: string, opts: { timeoutMs?: number } = {}):
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     async round(samples) {
-      const { url, authorization } = withoutCredentials(target, 'the rounding URL');
-      const where = `the rounding service at ${url.origin}${url.pathname}`;
-      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-      if (authorization) headers.authorization = authorization;
-      let res: Response;
-      let text: string;
-      try {
-        res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ samples }), signal: AbortSignal.timeout(timeoutMs) });
-        text = await res.text();
-      } catch (err) {
-        throw new SourceError(`${where} ${fetchFailure(err, timeoutMs)}`, { cause: err });
-      }
-      if (!res.ok) throw new SourceError(`${where} answered HTTP ${res.status}`);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new SourceError(`${where} did not answer JSON`);
-      }
+      const { json: body, where } = await fetchJson(target, 'rounding service', { timeoutMs, body: { samples } });
       const parsed = answer.safeParse(body);
       if (!parsed.success) throw new SourceError(`${where} answered without { "results": ["<decimal text>", …] }`);
       const { results } = parsed.data;

@@ -21,3 +21,36 @@ export function fetchFailure(err: unknown, timeoutMs: number): string {
   const reason = cause instanceof Error ? cause.message || (cause as NodeJS.ErrnoException).code : String(cause);
   return `is unreachable: ${reason || 'no reason given'}`;
 }
+
+/**
+ * One JSON request to a service: the parsed answer, or a SourceError that names `what` at its URL (never its
+ * credentials): unreachable, timed out, a non-2xx answer, or a body that is not JSON. `where` is for the
+ * caller's own messages about the answer's shape.
+ */
+export async function fetchJson(
+  target: string,
+  what: string,
+  opts: { timeoutMs: number; body?: unknown; token?: string },
+): Promise<{ json: unknown; where: string }> {
+  const { url, authorization } = withoutCredentials(target, `the ${what} URL`);
+  const where = `the ${what} at ${url.origin}${url.pathname}`;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  else if (authorization) headers.authorization = authorization;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  let text: string;
+  try {
+    const init = opts.body === undefined ? {} : { method: 'POST', body: JSON.stringify(opts.body) };
+    res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+    text = await res.text();
+  } catch (err) {
+    throw new SourceError(`${where} ${fetchFailure(err, opts.timeoutMs)}`, { cause: err });
+  }
+  if (!res.ok) throw new SourceError(`${where} answered HTTP ${res.status}`);
+  try {
+    return { json: JSON.parse(text), where };
+  } catch {
+    throw new SourceError(`${where} did not answer JSON`);
+  }
+}
