@@ -454,6 +454,81 @@ describe('loadConfig resolution', () => {
   });
 });
 
+describe('deploy', () => {
+  const commandsFrom = (lines: Record<string, string>) =>
+    Object.entries(lines)
+      .map(([key, line]) => `    ${key}: ${JSON.stringify(line)}`)
+      .join('\n');
+  const rollback = '\n    rollback: { stop: s, checkout: c, rebuild: r, dbCompat: d, restart: "r {target}", verifyHealth: v }';
+  const COMMANDS = { setWeight: 'deploy/spark set-weight {version} {weight}', weights: 'deploy/spark weights', commitOf: 'deploy/spark commit-of {version}', health: 'deploy/spark health' };
+
+  it('has no deploy target by default', () => {
+    expect(defaultConfig().deploy).toEqual({ adapter: 'none', timeout: MIN, webhook: { retries: 3 } });
+  });
+
+  it("the example's command block is valid once uncommented", () => {
+    const lines = readFileSync(exampleFile, 'utf8').split('\n');
+    const start = lines.indexOf('  # command:');
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith('  #   '));
+    const block = lines.slice(start, end).map((l) => l.replace(/^ {2}# /, '  '));
+    const config = valid(`deploy:\n  adapter: command\n${block.join('\n')}\n`);
+    expect(config.deploy.command?.setWeight).toEqual(['deploy/spark', 'set-weight', '{version}', '{weight}']);
+    expect(config.deploy.command?.rollback.dbCompat).toEqual(['deploy/spark', 'rollback', 'db-compat', '{version}', '{target}']);
+  });
+
+  it('splits a command line into words; quotes keep spaces inside a word', () => {
+    const config = valid(`deploy:\n  adapter: command\n  command:\n${commandsFrom({ ...COMMANDS, setWeight: `'/opt/spark deploy/set weight' --note "canary of {version}" --to={weight}% ';'` })}${rollback}\n`);
+    expect(config.deploy.command?.setWeight).toEqual(['/opt/spark deploy/set weight', '--note', 'canary of {version}', '--to={weight}%', ';']);
+  });
+
+  it('checks each command line: placeholders it may use, closed quotes, no shell syntax', () => {
+    const p = problems(
+      `deploy:\n  adapter: command\n  command:\n${commandsFrom({
+        setWeight: 'deploy/spark set-weight {version} {weight} {target}',
+        weights: 'deploy/spark weights | jq .',
+        commitOf: "deploy/spark commit-of '{version}",
+        health: 'deploy/spark health {verison}',
+      })}${rollback}\n`,
+    );
+    expect(p).toEqual([
+      'deploy.command.setWeight: unknown placeholder {target}; this command may use {version} and {weight}',
+      'deploy.command.weights: runs without a shell, so "|" would be passed as an argument: put the pipeline in a script',
+      'deploy.command.commitOf: has a quote that is not closed',
+      'deploy.command.health: unknown placeholder {verison}; this command takes none',
+    ]);
+  });
+
+  it('a command adapter needs its commands, a webhook adapter its url and secret', () => {
+    expect(problems('deploy: { adapter: command }\n')).toEqual([
+      'deploy.command: required when deploy.adapter is command: setWeight, weights, commitOf, rollback and health',
+    ]);
+    expect(problems(`deploy:\n  adapter: command\n  command:\n${commandsFrom({ setWeight: COMMANDS.setWeight })}\n`)).toEqual([
+      'deploy.command.weights: required',
+      'deploy.command.commitOf: required',
+      'deploy.command.rollback: required',
+      'deploy.command.health: required',
+    ]);
+    expect(problems('deploy: { adapter: webhook }\n')).toEqual([
+      'deploy.webhook.url: required when deploy.adapter is webhook',
+      'deploy.webhook.secret: required when deploy.adapter is webhook',
+    ]);
+    expect(problems('deploy: { adapter: kubectl }\n')).toEqual(['deploy.adapter: expected one of "none", "command", "webhook"; got "kubectl"']);
+  });
+
+  it('refuses a secret written in the file, without repeating it', () => {
+    const p = problems('deploy: { adapter: webhook, webhook: { url: https://deploy.example.com/hook, secret: whsec_live_0123456789 } }\n');
+    expect(p).toEqual([
+      'deploy.webhook.secret: must name the environment variable that holds the secret, like $SPARK_DEPLOY_WEBHOOK_SECRET: a secret is never written in the file',
+    ]);
+    expect(p.join('\n')).not.toContain('whsec_live_0123456789');
+    expect(valid('deploy: { adapter: webhook, webhook: { url: $HOOK_URL, secret: $HOOK_SECRET, retries: 0 } }\n').deploy.webhook).toEqual({
+      url: '$HOOK_URL',
+      secret: '$HOOK_SECRET',
+      retries: 0,
+    });
+  });
+});
+
 describe('queries', () => {
   it('fills the placeholders, escaping quotes', () => {
     expect(fillQuery('up{version="{{version}}",track="{{track}}"}', { version: 'v1.4.0', track: 'canary' })).toBe(

@@ -41,6 +41,11 @@ export type Comparison = (typeof COMPARISONS)[number];
 export type TriggerGroup = (typeof TRIGGER_GROUPS)[number];
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
+/** How the bot reaches the deploy target; `none` leaves the canary without one, and it refuses to start. */
+export const DEPLOY_ADAPTERS = ['none', 'command', 'webhook'] as const;
+/** The `{…}` placeholders of deploy command lines; each command allows some of them. */
+export type DeployPlaceholder = 'version' | 'weight' | 'target';
+
 // ---------------------------------------------------------------------------------------------
 // Field types
 // ---------------------------------------------------------------------------------------------
@@ -150,6 +155,38 @@ const promql = text.superRefine((q, ctx) => {
       input: q,
     });
   }
+});
+
+const COMMAND_WORD_RE = /(?:[^\s'"]+|'[^']*'|"[^"]*")+/g;
+const COMMAND_PLACEHOLDER_RE = /\{([A-Za-z]\w*)\}/g;
+const SHELL_OPERATORS = new Set(['|', '||', '&', '&&', ';', '>', '>>', '<']);
+
+/**
+ * A deploy command line. It runs without a shell, so it comes out as argument words: split at spaces, where '…'
+ * or "…" keeps spaces inside a word. The adapter fills `{placeholder}`s per word, so a value is always one argument.
+ */
+function commandLine(placeholders: readonly DeployPlaceholder[]) {
+  const allowed = placeholders.length ? `this command may use ${placeholders.map((p) => `{${p}}`).join(' and ')}` : 'this command takes none';
+  return text.transform((line, ctx) => {
+    const problems: string[] = [];
+    const words = line.match(COMMAND_WORD_RE) ?? [];
+    if (words.length === 0) problems.push('must name a program');
+    if (line.replace(COMMAND_WORD_RE, '').trim() !== '') problems.push('has a quote that is not closed');
+    const operator = words.find((w) => SHELL_OPERATORS.has(w));
+    if (operator) problems.push(`runs without a shell, so "${operator}" would be passed as an argument: put the pipeline in a script`);
+    for (const [, name] of line.matchAll(COMMAND_PLACEHOLDER_RE)) {
+      if (!(placeholders as readonly string[]).includes(name ?? '')) problems.push(`unknown placeholder {${name}}; ${allowed}`);
+    }
+    for (const message of new Set(problems)) ctx.addIssue({ code: 'custom', message, input: line });
+    if (problems.length > 0) return z.NEVER;
+    return words.map((w) => w.replace(/'([^']*)'|"([^"]*)"/g, (_quoted, single?: string, double?: string) => single ?? double ?? ''));
+  });
+}
+
+/** A secret is never written in the file: only the name of the environment variable that holds it. */
+const secretName = z.string().regex(/^\$[A-Z_][A-Z0-9_]*$/, {
+  // the value is left out of the message: it may be the secret itself
+  error: 'must name the environment variable that holds the secret, like $SPARK_DEPLOY_WEBHOOK_SECRET: a secret is never written in the file',
 });
 
 const comparison = z.enum(COMPARISONS);
@@ -673,6 +710,29 @@ const baseSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  deploy: z
+    .strictObject({
+      adapter: z.enum(DEPLOY_ADAPTERS).default('none'),
+      timeout: positiveDuration.prefault('60s'),
+      command: z
+        .strictObject({
+          setWeight: commandLine(['version', 'weight']),
+          weights: commandLine([]),
+          commitOf: commandLine(['version']),
+          rollback: z.strictObject({
+            stop: commandLine(['version', 'target']),
+            checkout: commandLine(['version', 'target']),
+            rebuild: commandLine(['version', 'target']),
+            dbCompat: commandLine(['version', 'target']),
+            restart: commandLine(['version', 'target']),
+            verifyHealth: commandLine(['version', 'target']),
+          }),
+          health: commandLine([]),
+        })
+        .optional(),
+      webhook: z.strictObject({ url: target.optional(), secret: secretName.optional(), retries: wholeNumber(0).default(3) }).prefault({}),
+    })
+    .prefault({}),
   evidence: z
     .strictObject({
       retentionDays: wholeNumber(1).default(90),
@@ -874,6 +934,19 @@ function checkTimes(ctx: Ctx, cfg: Record<string, unknown>): void {
   });
 }
 
+function checkDeploy(ctx: Ctx, cfg: Record<string, unknown>): void {
+  const adapter = str(at(ctx, ['deploy', 'adapter']));
+  const deploy = rec(cfg.deploy);
+  if (adapter === 'command' && deploy.command === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['deploy', 'command'], message: 'required when deploy.adapter is command: setWeight, weights, commitOf, rollback and health' });
+  }
+  const webhook = deploy.webhook;
+  if (adapter !== 'webhook' || !isObject(webhook)) return;
+  for (const key of ['url', 'secret'] as const) {
+    if (webhook[key] === undefined) ctx.addIssue({ code: 'custom', path: ['deploy', 'webhook', key], message: 'required when deploy.adapter is webhook' });
+  }
+}
+
 function crossFieldRules(value: unknown, ctx: Ctx): void {
   const cfg = rec(value);
   uniqueIds(ctx, list(cfg.signals), ['signals'], 'signal id');
@@ -885,6 +958,7 @@ function crossFieldRules(value: unknown, ctx: Ctx): void {
   checkCadence(ctx, cfg);
   checkEscalation(ctx, cfg);
   checkTimes(ctx, cfg);
+  checkDeploy(ctx, cfg);
 }
 
 /** The schema of `spark.config.yml`. Parse with `validateConfig` (load.ts) for readable messages. */
@@ -902,6 +976,9 @@ export type CadenceWindow = SparkConfig['firstNight']['cadence'][number];
 export type FirstNightCheck = SparkConfig['firstNight']['checks'][number];
 export type EscalationLevel = SparkConfig['escalation']['levels'][number];
 export type GonogoItem = SparkConfig['gonogo']['items'][number];
+export type DeployConfig = SparkConfig['deploy'];
+/** Each command as argument words, `{placeholder}`s still in them. */
+export type DeployCommands = NonNullable<DeployConfig['command']>;
 
 /** The built-in ritual (RITUAL.md v1.4.0): what an empty config file means. */
 export function defaultConfig(): SparkConfig {

@@ -6,6 +6,7 @@ import { prometheusMetrics, prometheusTargets } from '../../adapters/prometheus.
 import { sntpTimeSource } from '../../adapters/sntp.ts';
 import type { SparkConfig } from '../../config/schema.ts';
 import type { SimPlatform } from '../../sim/platform.ts';
+import { configuredDeployTarget } from '../deploy/target.ts';
 import { targetReader } from '../targets.ts';
 import type { PreflightSources } from './check.ts';
 
@@ -40,6 +41,6 @@ export function configuredSources(config: SparkConfig, env: NodeJS.ProcessEnv, p
     targets: prometheus ? { port: prometheusTargets(prometheus.url, { timeoutMs }) } : { missing: 'PROMETHEUS_URL is not set' },
     metrics: prometheus ? { port: prometheusMetrics(prometheus.url, { timeoutMs }) } : { missing: 'PROMETHEUS_URL is not set' },
     timeSource: from('preflight.timeDrift.ntpServer', p.timeDrift.ntpServer, (server) => sntpTimeSource(server, { timeoutMs })),
-    deploy: { missing: 'no deploy target configured: it tells the stable version and the commit' },
+    deploy: configuredDeployTarget(config, env),
   };
 }
