@@ -6,6 +6,8 @@ import { consolePeople } from './chat/console/people.ts';
 import { Screen } from './chat/console/screen.ts';
 import { runConsole } from './chat/console/surface.ts';
 import { createRouter } from './chat/router.ts';
+import { restoreCanaries, type CanaryDeps } from './app/canary/run.ts';
+import { canaryTimers } from './app/canary/timers.ts';
 import { GONOGO_CLOCK, gonogoClock } from './app/gonogo/decide.ts';
 import { configuredReleaseFacts } from './app/gonogo/sources.ts';
 import { namesFrom, type Ritual } from './app/ritual.ts';
@@ -43,6 +45,7 @@ async function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, ritu
   const interrupted = await closeInterruptedRuns(db, ritual.evidence.key, clock.now(), config.preflight.budget);
   if (interrupted) log.warn({ runs: interrupted }, 'preflight runs interrupted by a stop were closed as interrupted');
   const wake = () => engine.wake();
+  const canary: CanaryDeps = { ...ritual, metrics: ritual.sources.metrics, deploy: ritual.sources.deploy, db, clock, log, wake };
   const engine = createEngine({
     db,
     clock,
@@ -50,9 +53,10 @@ async function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, ritu
     pager,
     log,
     worker: `${hostname()}:${process.pid}`,
-    handlers: { [GONOGO_CLOCK]: gonogoClock({ ...ritual, db, clock, wake }) },
+    handlers: { [GONOGO_CLOCK]: gonogoClock({ ...ritual, db, clock, wake }), ...canaryTimers(canary) },
     alertChannel: config.channels.deploys,
   });
+  await restoreCanaries(canary);
   const status = { db, mode: settings.mode.kind, configSource };
   const router = createRouter({ ...status, clock, log, wake: engine.wake, ritual });
   return { engine, router, status };

@@ -69,27 +69,27 @@ describe('the command line', () => {
     }
   });
 
-  it('rehearses v1.4.0 in virtual time: preflight, red team and go/no-go with simulated people, five stages and 31 first-night snapshots, with a JSON summary', async () => {
+  it('rehearses v1.4.0 in virtual time: preflight, red team, go/no-go with simulated people, a judged canary that releases, 31 first-night snapshots, a JSON summary', async () => {
     const evidenceDir = tempDir('spark-cli-rehearsal-');
     const r = await run(['rehearse', 'v1.4.0', '--json', '--evidence-dir', evidenceDir]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('Ready, with warnings* — 9 pass · 1 warn · 0 fail · 0 skipped');
-    for (const n of [1, 2, 3, 4, 5]) expect(r.out).toContain(`*Stage ${n}*`);
+    for (const n of [1, 2, 3, 4, 5]) expect(r.out).toContain(`Stage ${n} of 5 at`);
     expect(r.out).toContain('Red team v1.4.0 ✅ passed (15 pass · 0 warn · 0 fail · 0 skipped)');
     expect(r.out).toMatch(/✅ GO for v1\.4\.0 at commit `[0-9a-f]+`/);
-    expect(r.out).toMatch(/T\+00:24 #spark-deploys · thread of message 7 · message 9\n│ Stage 1 hold over; signals read \(not judged in this build\):\n│ API p95 1\d\d(\.\d+)? ms/);
+    expect(r.out).toMatch(/v1\.4\.0 canary: 1%→100% tüm aşamalar 6\/6 metrik geçer; rollback=0; p95=~1\d\dms, 5xx=0\.\d%/);
     expect(r.out.match(/First-night snapshot \d+\/31/g)).toHaveLength(31);
     const summary = JSON.parse(r.out.trim().split('\n').at(-1)!) as { outcome: string; messages: number; timersRun: number; virtualStart: string; virtualEnd: string };
-    expect(summary).toMatchObject({ outcome: 'demo', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 18, intact: true }, messages: 49, timersRun: 42 });
-    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(19);
+    expect(summary).toMatchObject({ outcome: 'released', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 24, intact: true }, messages: 52, timersRun: 32 });
+    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(25);
     // 5 minutes of red-team ticks, 4 of votes, the canary's 90, the first night's 24 h
     expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((5 + 4 + 90 + 24 * 60) * 60_000 + 1);
   });
 
-  it('refuses fault injection until the canary can judge it, and a bad fault with the usage', async () => {
+  it('rolls back at stage 3 when p95 is degraded from there (exit 3), and refuses a bad fault with the usage', async () => {
     const r = await run(['rehearse', 'v1.4.0', '--inject', 'p95@3']);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('--inject needs the canary');
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('Rolling back from stage 3 (25 %): trigger api_p95_high fired');
     const bad = await run(['rehearse', 'v1.4.0', '--inject', 'latency@9']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('unknown signal');

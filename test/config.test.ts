@@ -153,6 +153,7 @@ describe('defaults', () => {
       minRequestsPerStage: 500,
       cardUpdateThrottle: 5_000,
       queryTimeout: 5_000,
+      requestsQuery: 'sum(rate(http_requests_total{app="spark",version="{{version}}",track="{{track}}"}[1m]))',
     });
     expect(config.freeze.bistHours).toEqual({ start: '09:30', end: '18:00' });
     expect(config.freeze.tradingDays).toEqual([1, 2, 3, 4, 5]);

@@ -1,8 +1,10 @@
+import { rollbackCanary, startCanary, type CanaryDeps } from '../app/canary/run.ts';
 import { isFirstDelivery } from '../app/deliveries.ts';
 import { openGonogo, rebindGonogo, type GonogoDeps } from '../app/gonogo/decide.ts';
 import { runPreflight } from '../app/preflight/run.ts';
 import { startRedteam, type RedteamDeps } from '../app/redteam/run.ts';
 import type { Ritual } from '../app/ritual.ts';
+import { canaryButtons } from './buttons/canary.ts';
 import { gonogoButtons } from './buttons/gonogo.ts';
 import { said, targetOf, type ButtonHandler } from './buttons/handler.ts';
 import { redteamButtons } from './buttons/redteam.ts';
@@ -69,6 +71,7 @@ export function createRouter(deps: RouterDeps): Router {
   const { db, clock, log, ritual } = deps;
   const gonogo: GonogoDeps = { ...ritual, db, clock, wake: deps.wake };
   const redteam: RedteamDeps = { ...ritual, sources: ritual.redteam, db, clock, log, wake: deps.wake };
+  const canary: CanaryDeps = { ...ritual, metrics: ritual.sources.metrics, deploy: ritual.sources.deploy, db, clock, log, wake: deps.wake };
 
   /**
    * Records the delivery and what it makes the bot say, in one transaction: a Slack retry of the
@@ -103,6 +106,10 @@ export function createRouter(deps: RouterDeps): Router {
         return said(await startRedteam(redteam, { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
       case 'gonogo':
         return said(await openGonogo(gonogo, { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
+      case 'canary':
+        return said(await startCanary(canary, { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
+      case 'rollback':
+        return said(await rollbackCanary(canary, { actor: input.userId, reason: command.reason, deliveryId: input.deliveryId }));
       case 'evidence': {
         const { evidence } = ritual;
         const report = await db.transaction((tx) => verifyEvidence(tx, evidence, command.version));
@@ -121,7 +128,7 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
-  const cards: ButtonHandler[] = [gonogoButtons(gonogo), redteamButtons(redteam, gonogo)];
+  const cards: ButtonHandler[] = [gonogoButtons(gonogo), redteamButtons(redteam, gonogo), canaryButtons(canary)];
 
   return {
     opensModal: (actionId) => cards.some((c) => c.opensForm.includes(actionId)),

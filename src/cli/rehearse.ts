@@ -19,16 +19,13 @@ export async function rehearse(args: string[], config: SparkConfig, out: Writabl
   if (!version) throw new UsageError('rehearse: a version is missing, e.g. `npm start -- rehearse v1.4.0`');
   if (!VERSION.test(version)) throw new UsageError(`rehearse: "${version}" is not a version: use vMAJOR.MINOR.PATCH, e.g. v1.4.0`);
   if (extra.length) throw new UsageError(`rehearse: unexpected "${extra.join(' ')}"`);
-  const injects = parsed.values.inject ?? [];
-  for (const inject of injects) {
+  const faults = (parsed.values.inject ?? []).map((inject) => {
     const fault = parseFault(inject, config);
     if (!fault.ok) throw new UsageError(`rehearse: --inject ${inject}: ${fault.error}`);
-  }
-  if (injects.length) {
-    err('rehearse: --inject needs the canary to judge the signals and roll back, which this build does not have yet; nothing was run.');
-    return 1;
-  }
-  const summary = await rehearseDemo(version, config, out, now, parsed.values['evidence-dir']);
+    return fault.fault;
+  });
+  const summary = await rehearseDemo(version, config, out, now, parsed.values['evidence-dir'], faults);
   if (parsed.values.json) out.write(`${JSON.stringify(summary)}\n`);
-  return 0;
+  if (summary.outcome === 'not-started') err(`rehearse: the canary of ${version} did not start; nothing was released.`);
+  return summary.outcome === 'released' ? 0 : summary.outcome === 'rolled-back' ? 3 : 1;
 }

@@ -340,6 +340,7 @@ const Q = {
   eventLoopLagP95: `1000 * max(quantile_over_time(0.95, nodejs_eventloop_lag_seconds{${SEL}}[5m]))`,
   gcPauseAvg: `1000 * sum(rate(nodejs_gc_duration_seconds_sum{${SEL}}[5m])) / sum(rate(nodejs_gc_duration_seconds_count{${SEL}}[5m]))`,
   cpu: `100 * avg(rate(process_cpu_seconds_total{${SEL}}[1m]))`,
+  requestsPerSecond: `sum(rate(http_requests_total{${SEL}}[1m]))`,
 };
 
 type SignalInput = z.input<typeof signalSchema>;
@@ -593,6 +594,8 @@ const baseSchema = z.strictObject({
       minRequestsPerStage: wholeNumber(0).default(500),
       cardUpdateThrottle: duration.prefault('5s'),
       queryTimeout: positiveDuration.prefault('5s'),
+      /** the canary's requests per second; every analysis tick counts this rate × analysisInterval towards minRequestsPerStage */
+      requestsQuery: promql.default(Q.requestsPerSecond),
     })
     .prefault({}),
   signals: z.array(signalSchema).min(1, { error: 'needs at least one signal' }).prefault(DEFAULT_SIGNALS),

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { canaryTimers } from '../app/canary/timers.ts';
+import { startCanary, type CanaryDeps } from '../app/canary/run.ts';
 import { GONOGO_CLOCK, gonogoClock } from '../app/gonogo/decide.ts';
 import { runPreflight } from '../app/preflight/run.ts';
 import { namesFrom } from '../app/ritual.ts';
@@ -19,12 +21,14 @@ import { textCard } from '../chat/card.ts';
 import { Screen } from '../chat/console/screen.ts';
 import { fillQuery, IC_ROLE, type SparkConfig } from '../config/schema.ts';
 import { snapshotOffsets } from '../domain/cadence.ts';
+import type { ChatDelivery } from '../engine/delivery.ts';
 import { createEngine } from '../engine/engine.ts';
 import { enqueue } from '../engine/outbox.ts';
 import type { TimerStep } from '../engine/timer-runner.ts';
-import { schedule, type DueTimer, type TimerSpec } from '../engine/timers.ts';
+import { schedule, type TimerSpec } from '../engine/timers.ts';
 import { NoDataError } from '../ports/errors.ts';
 import type { MetricsSource } from '../ports/metrics.ts';
+import type { Fault } from '../sim/faults.ts';
 import { migrate } from '../store/migrate.ts';
 import { PGLITE_TEMPLATE } from '../store/open.ts';
 import { openPglite } from '../store/pglite.ts';
@@ -32,7 +36,8 @@ import { createSimPlatform } from '../sim/platform.ts';
 
 export interface RehearsalSummary {
   version: string;
-  outcome: 'demo';
+  /** how the canary ended: released, rolled back, or not started (its refusal is printed) */
+  outcome: 'released' | 'rolled-back' | 'not-started';
   preflight: Verdict;
   gonogo: string;
   evidence: { dir: string | null; files: number; intact: boolean };
@@ -64,19 +69,34 @@ async function readAll(metrics: MetricsSource, items: Measured[], fill: Paramete
 
 const hhmm = (ms: number) => `${String(Math.floor(ms / 3_600_000)).padStart(2, '0')}:${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}`;
 
+/** The card is edited every analysis; the rehearsal prints an edit only when what it says in one line changed. */
+function quietUpdates(chat: ChatDelivery): ChatDelivery {
+  const shown = new Map<string, string>();
+  return {
+    ...chat,
+    update: async (u) => {
+      const key = `${u.channel}/${u.ts}`;
+      if (shown.get(key) === u.card.text) return;
+      shown.set(key, u.card.text);
+      await chat.update(u);
+    },
+  };
+}
+
 /**
- * The rehearsal so far: the preflight, then the canary's stages and the first night's snapshots as durable timers on the
- * simulated platform, in virtual time, every message printed with its virtual time. It reads the signals;
- * judging them (pass, hold, roll back) belongs to the canary, which this build does not have yet.
+ * The rehearsal: the preflight, the red team and the GO with simulated people, then the real canary on the
+ * simulated platform (with the faults asked for), and after a release the first night's snapshots as durable
+ * timers, in virtual time, every message printed with its virtual time.
  */
-export async function rehearseDemo(version: string, config: SparkConfig, output: Writable, start: Date, keepEvidenceIn?: string): Promise<RehearsalSummary> {
+export async function rehearseDemo(version: string, config: SparkConfig, output: Writable, start: Date, keepEvidenceIn?: string, faults: Fault[] = []): Promise<RehearsalSummary> {
   const db = await openPglite(undefined, PGLITE_TEMPLATE);
   await migrate(db);
   const clock = new VirtualClock(start);
-  const sim = createSimPlatform({ config, clock });
+  const sim = createSimPlatform({ config, clock, faults });
   const since = () => `T+${hhmm(clock.now().getTime() - start.getTime())}`;
   const screen = new Screen(output, since);
   const channel = config.channels.deploys;
+  const ic = config.roles[IC_ROLE]?.[0] ?? 'rehearsal';
   let timersRun = 0;
   // The rehearsal's audit chain lives in its in-memory database, so its evidence is verified here, before both go.
   const evidence = { dir: keepEvidenceIn ?? (await mkdtemp(join(tmpdir(), 'spark-rehearsal-'))), key: evidenceKeyFrom(randomBytes(32).toString('hex')) };
@@ -85,29 +105,22 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
     timersRun++;
     return step.commit((tx) => enqueue(tx, { kind: 'slack.post', channel, card: textCard(text), threadOf: `rehearsal:${version}` }, step.now));
   };
-  const stageOf = (t: DueTimer) => ({ n: Number(t.payload.stage), ...config.stages[Number(t.payload.stage) - 1]! });
 
+  const log = pino({ level: 'silent' });
   const ritual = { config, host: 'rehearsal', evidence, sources: simulatedSources(sim), redteam: simulatedRedteamSources(), release: simReleaseFacts, nameOf: namesFrom(config) };
   const gonogoDeps = { ...ritual, db, clock, wake: () => undefined };
+  const canaryDeps: CanaryDeps = { db, clock, log, config, evidence, metrics: ritual.sources.metrics, deploy: ritual.sources.deploy, nameOf: ritual.nameOf, wake: () => undefined };
   const engine = createEngine({
     db,
     clock,
-    chat: screen.delivery,
+    chat: quietUpdates(screen.delivery),
     pager: sim.pager,
-    log: pino({ level: 'silent' }),
+    log,
     worker: 'rehearsal',
     alertChannel: channel,
     handlers: {
       [GONOGO_CLOCK]: gonogoClock(gonogoDeps),
-      'stage-start': async (t, step) => {
-        const stage = stageOf(t);
-        await sim.deploy.setWeight(version, stage.weight);
-        await post(step, `*Stage ${stage.n}*: ${stage.weight} % of traffic to ${version}, hold ${stage.hold / 60_000} min.`);
-      },
-      'stage-end': async (t, step) => {
-        const read = await readAll(sim.metrics, config.signals, { version, track: 'canary' }, step.now);
-        await post(step, `Stage ${stageOf(t).n} hold over; signals read (not judged in this build):\n${read}`);
-      },
+      ...canaryTimers(canaryDeps),
       snapshot: async (t, step) => {
         const read = await readAll(sim.metrics, config.firstNight.checks, { version }, step.now);
         await post(step, `First-night snapshot ${String(t.payload.n)}/${String(t.payload.of)}:\n${read}`);
@@ -118,38 +131,38 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
     },
   });
 
-  const preflight = await runPreflight({ ...ritual, db, clock, log: pino({ level: 'silent' }), wake: () => undefined }, { version, actor: config.roles[IC_ROLE]?.[0] ?? 'rehearsal', channel });
+  const preflight = await runPreflight({ ...ritual, db, clock, log, wake: () => undefined }, { version, actor: ic, channel });
   await engine.runDue();
-  await simulatedRedTeam({ ...ritual, sources: ritual.redteam, db, clock, log: pino({ level: 'silent' }), wake: () => undefined }, clock, version, channel);
+  await simulatedRedTeam({ ...ritual, sources: ritual.redteam, db, clock, log, wake: () => undefined }, clock, version, channel);
   await engine.runDue();
   const gonogo = await simulatedApprovers(gonogoDeps, clock, version, channel);
   await engine.runDue();
 
-  const timers: TimerSpec[] = [];
-  // The canary's timeline starts once the decision is made.
-  const canaryStart = clock.now();
-  let at = canaryStart.getTime();
-  config.stages.forEach((st, i) => {
-    timers.push({ kind: 'stage-start', key: `stage-start:${i + 1}`, dueAt: new Date(at), payload: { stage: i + 1 } });
-    at += st.hold;
-    timers.push({ kind: 'stage-end', key: `stage-end:${i + 1}`, dueAt: new Date(at), payload: { stage: i + 1 } });
-  });
-  const offsets = snapshotOffsets(config.firstNight.cadence);
-  offsets.forEach((o, i) => timers.push({ kind: 'snapshot', key: `snapshot:${i + 1}`, dueAt: new Date(at + o), payload: { n: i + 1, of: offsets.length } }));
-  timers.push({ kind: 'first-night-end', key: 'first-night-end', dueAt: new Date(at + (offsets.at(-1) ?? 0) + 1) });
-
-  await db.transaction(async (tx) => {
-    const card = textCard(`*Rehearsal of ${version}* on the simulated platform, in virtual time: the canary's ${config.stages.length} stages and ${offsets.length} first-night snapshots as durable timers. Judgement and rollback are not in this build yet.`);
-    await enqueue(tx, { kind: 'slack.post', channel, card, ref: `rehearsal:${version}` }, canaryStart);
-    for (const t of timers) await schedule(tx, t, canaryStart);
-  });
+  const refused = await startCanary(canaryDeps, { version, actor: ic, channel });
+  if (refused) screen.print(`${since()} ${refused}`);
   await engine.fastForward(clock);
+  const [run] = await db.query<{ status: string; finished_at: Date | null }>('SELECT status, finished_at FROM canary_run WHERE version = $1 ORDER BY id DESC LIMIT 1', [version]);
+  const outcome = run?.status === 'released' ? 'released' : run?.status === 'rolled-back' ? 'rolled-back' : 'not-started';
+
+  if (outcome === 'released' && run?.finished_at) {
+    // The first night starts at the release.
+    const released = run.finished_at;
+    const offsets = snapshotOffsets(config.firstNight.cadence);
+    const timers: TimerSpec[] = offsets.map((o, i) => ({ kind: 'snapshot', key: `snapshot:${i + 1}`, dueAt: new Date(released.getTime() + o), payload: { n: i + 1, of: offsets.length } }));
+    timers.push({ kind: 'first-night-end', key: 'first-night-end', dueAt: new Date(released.getTime() + (offsets.at(-1) ?? 0) + 1) });
+    await db.transaction(async (tx) => {
+      const card = textCard(`*First night of ${version}* on the simulated platform, in virtual time: ${offsets.length} snapshots as durable timers.`);
+      await enqueue(tx, { kind: 'slack.post', channel, card, ref: `rehearsal:${version}` }, released);
+      for (const t of timers) await schedule(tx, t, released);
+    });
+    await engine.fastForward(clock);
+  }
   const verified = await verifyEvidence(db, evidence, version);
   await db.close();
   if (!keepEvidenceIn) await rm(evidence.dir, { recursive: true, force: true });
   return {
     version,
-    outcome: 'demo',
+    outcome,
     preflight: preflight!.verdict.verdict,
     gonogo,
     evidence: { dir: keepEvidenceIn ?? null, files: verified.files, intact: verified.problems.length === 0 },

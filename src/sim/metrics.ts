@@ -54,7 +54,8 @@ export function createSimMetrics(opts: { book: QueryBook; traffic: TrafficView; 
       const t = at.getTime();
       const common = (faulted ? FAULT_NOISE : family.noise) * wobble(seed, family.id, t);
       const own = faulted ? 0 : family.jitter * wobble(seed, `${family.id}/${track ?? version ?? ''}`, t);
-      return base * (1 + common) * (1 + own) * template.scale;
+      const share = family.byShare ? traffic.shareOf(version, track) / 100 : 1;
+      return base * share * (1 + common) * (1 + own) * template.scale;
     },
   };
 }

@@ -16,7 +16,7 @@ import { resolveSignal, stageAt, type Fault } from './faults.ts';
 import { createSimMetrics, type SimMetrics } from './metrics.ts';
 import { createSimPager, type SimPager } from './pager.ts';
 import { createSimFlags, createSimHttpProbe, createSimPrometheusTargets, createSimTimeSource } from './probes.ts';
-import { buildQueryBook, type Track } from './queries.ts';
+import { buildQueryBook, PLATFORM_RPS, type Track } from './queries.ts';
 
 export interface SimOptions {
   config: SparkConfig;
@@ -50,9 +50,6 @@ export interface SimPlatform {
   /** requests per second the platform sends to a version (and track) now */
   requestsPerSecond(version: string, track?: Track): number;
 }
-
-/** the whole platform's request rate */
-const PLATFORM_RPS = 1200;
 
 export function createSimPlatform(opts: SimOptions): SimPlatform {
   const { config, clock } = opts;

@@ -1,8 +1,8 @@
 /**
  * The sim's query book: every PromQL text the config can ask (signals, triggers and their `allOf` parts,
- * first-night checks), recognised after `fillQuery` for any version and the tracks canary and stable,
- * each tied to a family of values. Healthy values sit safely inside every threshold of the config (a
- * team's tighter thresholds included); faulted values sit past them.
+ * first-night checks, the canary's request rate), recognised after `fillQuery` for any version and the
+ * tracks canary and stable, each tied to a family of values. Healthy values sit safely inside every
+ * threshold of the config (a team's tighter thresholds included); faulted values sit past them.
  */
 import type { Comparison, SparkConfig } from '../config/schema.ts';
 import { fillQuery } from '../config/schema.ts';
@@ -22,6 +22,8 @@ export interface SimFamily {
   /** the degraded value, past every threshold of the config on this family */
   fault: number;
   companions: string[];
+  /** a platform-wide amount each version and track gets its traffic share of (the request rate) */
+  byShare?: boolean;
 }
 
 export interface QueryTemplate {
@@ -58,6 +60,8 @@ const holds = (v: number, c: Comparison, t: number) =>
   c === '<' ? v < t : c === '<=' ? v <= t : c === '>' ? v > t : v >= t;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const TRACK_JITTER = 0.01;
+/** the whole platform's request rate, per second */
+export const PLATFORM_RPS = 1200;
 const VERSION_RE = '((?:[^"\\\\]|\\\\.)*)';
 
 function patternOf(text: string): { re: RegExp; version: number; track: number } {
@@ -181,6 +185,11 @@ export function buildQueryBook(config: SparkConfig): QueryBook {
       templates.set(e.text, { text: e.text, family: families.get(id)!, scale: scaleOf(e.text), pattern: patternOf(e.text) });
     }
   }
+
+  // The canary's request rate: what the platform serves, split by traffic share.
+  const requests: SimFamily = { id: 'requests', stable: PLATFORM_RPS, canary: PLATFORM_RPS, noise: 0.05, jitter: 0, perRequest: true, fault: PLATFORM_RPS, companions: [], byShare: true };
+  const requestsQuery = config.canary.requestsQuery;
+  if (!templates.has(requestsQuery)) templates.set(requestsQuery, { text: requestsQuery, family: requests, scale: 1, pattern: patternOf(requestsQuery) });
 
   const cache = new Map<string, ResolvedQuery | undefined>();
   function resolve(promql: string): ResolvedQuery | undefined {

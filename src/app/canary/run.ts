@@ -1,0 +1,159 @@
+/**
+ * The canary of RITUAL §5 on the platform: `/spark canary <version>` starts it, the release card's buttons and
+ * `/spark rollback` drive it, and its durable timers (timers.ts) analyse it, end its holds, set its weights and
+ * roll it back. One at a time: the unfinished canary holds a lock in the database, which survives restarts.
+ */
+import type { SparkConfig } from '../../config/schema.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { apply, type NameOf } from '../../domain/canary/machine.ts';
+import { newCanary, rulesFrom, type CanaryEvent } from '../../domain/canary/state.ts';
+import { canaryCard } from '../../chat/cards/canary.ts';
+import { canaryView } from '../../domain/canary/view.ts';
+import { enqueue } from '../../engine/outbox.ts';
+import type { EvidenceStore } from '../../evidence/files.ts';
+import type { Logger } from '../../log.ts';
+import type { DeployTarget } from '../../ports/deploy.ts';
+import type { MetricsSource } from '../../ports/metrics.ts';
+import type { Db } from '../../store/db.ts';
+import { isFirstDelivery } from '../deliveries.ts';
+import type { Source } from '../preflight/check.ts';
+import { stableVersionOf } from '../preflight/checks/baseline.ts';
+import { applyEvent, armTick, audit, canaryRef, performEffects, sealManifest, type EventResult } from './apply.ts';
+import { callDeploy } from './call-deploy.ts';
+import { mayDrive, missingGo, onlyDrivers, preflightBaseline } from './gate.ts';
+import { earlierCanaries, insertCanary, readCanary, unfinishedCanary, type StoredCanary } from './record.ts';
+
+export interface CanaryDeps {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  config: SparkConfig;
+  evidence: EvidenceStore;
+  metrics: Source<MetricsSource>;
+  deploy: Source<DeployTarget>;
+  nameOf: NameOf;
+  /** Tells the engine there is something new in the outbox or a timer due now. */
+  wake: () => void;
+}
+
+/** What happened, for the person who acted (a refusal, a repeated click); undefined when the card says it all. */
+export type Said = string | undefined;
+
+/** What a person does to a running canary: the card's buttons and `/spark rollback`. */
+export type CanaryAction = Extract<CanaryEvent, { type: 'pause' | 'resume' | 'promote-now' | 'rollback' }>;
+
+const DOING: Record<CanaryAction['type'], string> = {
+  pause: 'pause the canary',
+  resume: 'resume the canary',
+  'promote-now': 'promote the canary early',
+  rollback: 'roll the canary back',
+};
+
+/** Said when `/spark rollback` comes without one: a rollback is never held up for want of a reason. */
+const NO_REASON = 'no reason given with /spark rollback';
+
+function runningText(c: StoredCanary): string {
+  const cur = c.state.current;
+  const where = cur ? `, stage ${cur.stage} of ${c.state.rules.stages.length} at ${cur.weight} %` : '';
+  return `the canary of ${c.state.version} (run ${c.id}) is ${c.state.status.replace(/-/g, ' ')}${where}`;
+}
+
+/** What the deploy target says before a start: the version's commit, and the stable version a rollback returns to. */
+async function readDeploy(deps: CanaryDeps, version: string) {
+  return callDeploy(deps, async (d) => {
+    const [commit, weights] = await Promise.all([d.commitOf(version), d.weights()]);
+    return { commit, stable: stableVersionOf(weights, version) };
+  });
+}
+
+/**
+ * `/spark canary <version>`: starts the canary at stage 1 and posts its release card; or says why not, and audits
+ * the refusal. Refuses without a recorded GO for the version and its current commit, while another canary is
+ * unfinished, without a deploy target or a metrics source, and without the preflight baseline a signal is judged on.
+ */
+export async function startCanary(deps: CanaryDeps, req: { version: string; actor: string; channel: string; deliveryId?: string }): Promise<Said> {
+  const { config, nameOf } = deps;
+  const { version, actor } = req;
+  const now = deps.clock.now();
+  const cannot = (why: string) => `Cannot start the canary of ${version}: ${why}.`;
+  // Decided before the platform is asked anything.
+  const early = !mayDrive(config, actor)
+    ? onlyDrivers(config, nameOf, 'start a canary')
+    : 'missing' in deps.deploy
+      ? cannot(`there is no deploy target (${deps.deploy.missing})`)
+      : 'missing' in deps.metrics
+        ? cannot(`there is no metrics source (${deps.metrics.missing})`)
+        : undefined;
+  const platform = early === undefined ? await readDeploy(deps, version) : { refused: early };
+
+  const said = await deps.db.transaction(async (tx): Promise<Said | null> => {
+    if (req.deliveryId !== undefined && !(await isFirstDelivery(tx, req.deliveryId, 'command', now))) return null;
+    const refuse = async (why: string) => {
+      await audit(tx, deps, { at: now, actor, action: 'canary.refused', version, details: { event: { type: 'start' }, why } });
+      return why;
+    };
+    if ('refused' in platform) return refuse(platform.refused);
+    if ('failed' in platform) return refuse(cannot(`the deploy target did not answer: ${platform.failed}`));
+    const running = await unfinishedCanary(tx);
+    if (running) return refuse(cannot(`${runningText(running)}; one canary at a time: let it finish or roll it back first`));
+    const earlier = await earlierCanaries(tx, version);
+    if (earlier.released) return refuse(cannot(`a canary already released ${version}`));
+    const noGo = await missingGo(tx, version, platform.ok.commit);
+    if (noGo) return refuse(cannot(noGo));
+    const { baseline, stableVersion } = await preflightBaseline(tx, version);
+    const rollbackTo = platform.ok.stable ?? stableVersion;
+    if (!rollbackTo) return refuse(cannot('no stable version takes traffic, so a rollback would have nowhere to go'));
+
+    const ready = newCanary(rulesFrom(config), version, baseline, { rollbacksBefore: earlier.rolledBack });
+    const started = apply(ready, { type: 'start', by: actor }, now, nameOf);
+    if (started.outcome.kind !== 'changed') return refuse(started.outcome.why);
+    const id = await insertCanary(tx, { channel: req.channel, rollbackTo, state: started.state, at: now, by: actor });
+    if (id === undefined) return refuse(cannot('another canary has just started; one canary at a time'));
+    await audit(tx, deps, { at: now, actor, action: 'canary.start', version, details: { runId: id, rollbackTo, commit: platform.ok.commit ?? null, baseline } });
+    const card = canaryCard(id, canaryView(started.state, now), nameOf);
+    await enqueue(tx, { kind: 'slack.post', channel: req.channel, card, ref: canaryRef(id) }, now);
+    await performEffects(tx, deps, { id, channel: req.channel }, ready, started.state, started.effects.filter((e) => e.type !== 'card'), now);
+    await armTick(tx, id, started.state, now);
+    deps.log.info({ runId: id, version, rollbackTo }, 'canary started');
+    return undefined;
+  });
+  if (said === null) return undefined;
+  deps.wake();
+  return said;
+}
+
+/** A button on the release card (or `/spark rollback`): role-gated, de-duplicated by the Slack delivery. */
+export async function actOnCanary(deps: CanaryDeps, runId: number, event: CanaryAction, deliveryId?: string): Promise<Said> {
+  const now = deps.clock.now();
+  const r = await deps.db.transaction(async (tx): Promise<EventResult | null> => {
+    if (deliveryId !== undefined && !(await isFirstDelivery(tx, deliveryId, 'action', now))) return null;
+    if (mayDrive(deps.config, event.by)) return applyEvent(tx, deps, runId, event, now);
+    const why = onlyDrivers(deps.config, deps.nameOf, DOING[event.type]);
+    const version = (await readCanary(tx, runId))?.state.version;
+    await audit(tx, deps, { at: now, actor: event.by, action: 'canary.refused', ...(version ? { version } : {}), details: { runId, event, why } });
+    return { said: why };
+  });
+  if (!r) return undefined;
+  await sealManifest(deps, r);
+  deps.wake();
+  return r.said;
+}
+
+/** `/spark rollback [reason]`: the unfinished canary, at once, whatever its stage. */
+export async function rollbackCanary(deps: CanaryDeps, req: { actor: string; reason?: string; deliveryId?: string }): Promise<Said> {
+  const running = await unfinishedCanary(deps.db);
+  if (!running) return 'No canary is running: there is nothing to roll back.';
+  return actOnCanary(deps, running.id, { type: 'rollback', by: req.actor, reason: req.reason?.trim() || NO_REASON }, req.deliveryId);
+}
+
+/**
+ * At boot: the unfinished canary goes on where it stood, with the hold it had. Its timers are re-armed under the
+ * keys they already have, so nothing is scheduled twice; a rollback in progress goes on by its own timers.
+ */
+export async function restoreCanaries(deps: CanaryDeps): Promise<void> {
+  const stored = await unfinishedCanary(deps.db);
+  if (!stored) return;
+  await deps.db.transaction((tx) => applyEvent(tx, deps, stored.id, { type: 'restored' }, deps.clock.now()));
+  deps.log.info({ runId: stored.id, version: stored.state.version, status: stored.state.status }, 'canary restored');
+  deps.wake();
+}
