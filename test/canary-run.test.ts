@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatherFacts } from '../src/app/gonogo/facts.ts';
 import { unconfiguredPager } from '../src/adapters/unconfigured-pager.ts';
 import { VirtualClock } from '../src/adapters/virtual-clock.ts';
 import { canaryTimers } from '../src/app/canary/timers.ts';
@@ -153,6 +154,11 @@ describe('the canary on the simulated platform', () => {
   it('rolls back at stage 3 when API p95 breaches, naming api_p95_high, and reports the six steps', async () => {
     const r = rig({ faults: ['p95@3'] });
     await recordGo(r, 'v1.4.1');
+    const rollbackItem = async () => {
+      const facts = await gatherFacts(db, r.gonogo, 'v1.4.1', r.clock.now());
+      return 'results' in facts ? facts.results.rollback : undefined;
+    };
+    expect(await rollbackItem()).toEqual({ outcome: 'skipped', summary: 'no rollback completed in the last 30 days' });
     const { id } = await start(r, 'v1.4.1');
     await r.engine.fastForward(r.clock);
 
@@ -171,6 +177,8 @@ describe('the canary on the simulated platform', () => {
     expect((await verifyEvidence(db, evidence, 'v1.4.1')).problems).toEqual([]);
     const card = await cardOf(id, r.clock.now());
     expect(card.text).toBe('Canary v1.4.1: ⏪ Rolled back');
+    // a go/no-go item with auto: rollback now counts the rollback plan as tested
+    expect(await rollbackItem()).toEqual({ outcome: 'pass', summary: expect.stringMatching(/^v1\.4\.1 rolled back 2026-\d\d-\d\d \(canary \d+\)$/) });
     expect(blockKitProblems(toBlockKit(card).blocks)).toEqual([]);
   });
 

@@ -366,7 +366,7 @@ gonogo:
     - { id: fine, title: Fine, auto: ci }
 `);
     expect(p).toEqual([
-      'gonogo.items.2.auto: expected evidence, ci, coverage, or { preflight: [checks] } with checks from identity, time-drift, pgbouncer, prisma, headers, sequences, flags, prometheus-targets, baseline, bloat; got a map',
+      'gonogo.items.2.auto: expected evidence, ci, coverage, rollback, or { preflight: [checks] } with checks from identity, time-drift, pgbouncer, prisma, headers, sequences, flags, prometheus-targets, baseline, bloat; got a map',
       'gonogo.items.0: needs exactly one of auto (how the bot fills it) or tickedBy (the role that ticks it)',
       expect.stringMatching(/^gonogo\.items\.1\.tickedBy: unknown role "releaseManager"/),
       'gonogo.items.3: needs exactly one of auto (how the bot fills it) or tickedBy (the role that ticks it)',

@@ -303,7 +303,7 @@ const escalationLevelSchema = z.strictObject({
 });
 
 /** What the bot fills a go/no-go item from; the preflight's check ids are the modules in src/app/preflight/checks. */
-export const GONOGO_SOURCES = ['evidence', 'ci', 'coverage'] as const;
+export const GONOGO_SOURCES = ['evidence', 'ci', 'coverage', 'rollback'] as const;
 export const PREFLIGHT_CHECK_IDS = ['identity', 'time-drift', 'pgbouncer', 'prisma', 'headers', 'sequences', 'flags', 'prometheus-targets', 'baseline', 'bloat'] as const;
 
 const gonogoItemSchema = z.strictObject({
@@ -575,6 +575,7 @@ const baseSchema = z.strictObject({
       items: z.array(gonogoItemSchema).min(1, { error: 'needs at least one item' }).prefault(DEFAULT_GONOGO_ITEMS),
       ci: target.optional(),
       coverage: target.optional(),
+      rollbackMaxAge: positiveDuration.prefault('30d'),
     })
     .prefault({}),
   stages: z

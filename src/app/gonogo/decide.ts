@@ -125,7 +125,7 @@ export async function openGonogo(deps: GonogoDeps, req: { version: string; actor
     if (req.deliveryId !== undefined && !(await isFirstDelivery(tx, req.deliveryId, 'command', now))) return null;
     const [open] = await openSessionIds(tx, req.version);
     if (open !== undefined) return `A GO / NO-GO for ${req.version} is already open (session ${open}): vote on its card in ${req.channel}.`;
-    const facts = await gatherFacts(tx, deps, req.version);
+    const facts = await gatherFacts(tx, deps, req.version, now);
     if ('missing' in facts) return `Cannot open a GO / NO-GO: ${facts.missing}.`;
     const planned = planItems(deps.config.gonogo.items);
     const items = refreshItems(planned, autoFill(planned, facts.results), now.toISOString());
@@ -146,7 +146,7 @@ export async function rebindGonogo(deps: GonogoDeps, version: string): Promise<v
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     for (const id of await openSessionIds(tx, version)) {
-      const facts = await gatherFacts(tx, deps, version);
+      const facts = await gatherFacts(tx, deps, version, now);
       if ('missing' in facts) continue;
       const stored = await lockSession(tx, id);
       const planned = stored!.session.items;
