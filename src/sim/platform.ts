@@ -27,7 +27,7 @@ export interface SimOptions {
   faults?: Fault[];
   /** the version serving the traffic no canary takes (default v1.3.2) */
   stableVersion?: string;
-  /** the platform's feature flags (default SIM_FLAGS) */
+  /** the platform's feature flags (default: what the config expects for this release) */
   flags?: Record<string, boolean | string>;
 }
 
@@ -85,7 +85,7 @@ export function createSimPlatform(opts: SimOptions): SimPlatform {
     targetDb: createSimTargetDb(clock),
     pgbouncer: createSimPgBouncer(),
     httpProbe: createSimHttpProbe(seed),
-    flags: createSimFlags(opts.flags),
+    flags: createSimFlags(opts.flags ?? config.preflight.flags.expected),
     timeSource: createSimTimeSource(clock, seed),
     pager: createSimPager(seed),
     prometheusTargets: createSimPrometheusTargets(config),

@@ -7,14 +7,6 @@ import type { PrometheusTargets, ScrapeTarget } from '../ports/prometheus-target
 import type { TimeSource } from '../ports/time-source.ts';
 import { hash32, prng, wobble } from './noise.ts';
 
-export const SIM_FLAGS: Readonly<Record<string, boolean | string>> = {
-  'orders.idempotency-keys-v2': true,
-  'risk.pre-trade-checks-v3': true,
-  'ws.delta-frames': true,
-  'outbox.dispatcher': 'v2',
-  'ui.new-order-ticket': false,
-};
-
 export function createSimHttpProbe(seed: number): HttpProbe {
   const next = prng(hash32(seed, 'csp-nonce'));
   return {
@@ -40,7 +32,7 @@ export function createSimHttpProbe(seed: number): HttpProbe {
   };
 }
 
-export function createSimFlags(flags: Record<string, boolean | string> = { ...SIM_FLAGS }): FlagSource {
+export function createSimFlags(flags: Record<string, boolean | string>): FlagSource {
   return { flags: async () => ({ ...flags }) };
 }
 

@@ -144,14 +144,16 @@ export async function openGonogo(deps: GonogoDeps, req: { version: string; actor
 /** A new preflight (or commit) for `version`: every open session is rebound, its earlier votes become stale. */
 export async function rebindGonogo(deps: GonogoDeps, version: string): Promise<void> {
   const now = deps.clock.now();
-  await deps.db.transaction(async (tx) => {
-    for (const id of await openSessionIds(tx, version)) {
-      const facts = await gatherFacts(tx, deps, version, now);
-      if ('missing' in facts) continue;
+  const rebound = await deps.db.transaction(async (tx) => {
+    const ids = await openSessionIds(tx, version);
+    if (ids.length === 0) return false;
+    const facts = await gatherFacts(tx, deps, version, now);
+    if ('missing' in facts) return false;
+    for (const id of ids) {
       const stored = await lockSession(tx, id);
-      const planned = stored!.session.items;
-      await applyEvent(tx, deps, id, { type: 'rebind', binding: facts.binding, refreshedItems: autoFill(planned, facts.results) }, now);
+      await applyEvent(tx, deps, id, { type: 'rebind', binding: facts.binding, refreshedItems: autoFill(stored!.session.items, facts.results) }, now);
     }
+    return true;
   });
-  deps.wake();
+  if (rebound) deps.wake();
 }
