@@ -158,7 +158,8 @@ describe('the canary on the simulated platform', () => {
       const facts = await gatherFacts(db, r.gonogo, 'v1.4.1', r.clock.now());
       return 'results' in facts ? facts.results.rollback : undefined;
     };
-    expect(await rollbackItem()).toEqual({ outcome: 'skipped', summary: 'no rollback completed in the last 30 days' });
+    // the simulated DevOps Lead recorded a drill before the vote
+    expect(await rollbackItem()).toEqual({ outcome: 'pass', summary: expect.stringMatching(/^rollback drill of v1\.4\.1 on 2026-\d\d-\d\d: simulated drill/) });
     const { id } = await start(r, 'v1.4.1');
     await r.engine.fastForward(r.clock);
 
@@ -177,7 +178,7 @@ describe('the canary on the simulated platform', () => {
     expect((await verifyEvidence(db, evidence, 'v1.4.1')).problems).toEqual([]);
     const card = await cardOf(id, r.clock.now());
     expect(card.text).toBe('Canary v1.4.1: ⏪ Rolled back');
-    // a go/no-go item with auto: rollback now counts the rollback plan as tested
+    // the real rollback is now the latest proof that the rollback plan works
     expect(await rollbackItem()).toEqual({ outcome: 'pass', summary: expect.stringMatching(/^v1\.4\.1 rolled back 2026-\d\d-\d\d \(canary \d+\)$/) });
     expect(blockKitProblems(toBlockKit(card).blocks)).toEqual([]);
   });

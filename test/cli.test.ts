@@ -76,14 +76,15 @@ describe('the command line', () => {
     expect(r.out).toContain('Ready, with warnings* — 9 pass · 1 warn · 0 fail · 0 skipped');
     for (const n of [1, 2, 3, 4, 5]) expect(r.out).toContain(`Stage ${n} of 5 at`);
     expect(r.out).toContain('Red team v1.4.0 ✅ passed (15 pass · 0 warn · 0 fail · 0 skipped)');
+    expect(r.out).toContain('🧯 Rollback drill of v1.4.0 recorded by Mehmet Demir: simulated drill');
     expect(r.out).toMatch(/✅ GO for v1\.4\.0 at commit `[0-9a-f]+`/);
     expect(r.out).toMatch(/v1\.4\.0 canary: 1%→100% tüm aşamalar 6\/6 metrik geçer; rollback=0; p95=~1\d\dms, 5xx=0\.\d%/);
     expect(r.out.match(/First-night snapshot \d+\/31/g)).toHaveLength(31);
     const summary = JSON.parse(r.out.trim().split('\n').at(-1)!) as { outcome: string; messages: number; timersRun: number; virtualStart: string; virtualEnd: string };
-    expect(summary).toMatchObject({ outcome: 'released', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 24, intact: true }, messages: 52, timersRun: 32 });
-    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(25);
-    // 5 minutes of red-team ticks, 4 of votes, the canary's 90, the first night's 24 h
-    expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((5 + 4 + 90 + 24 * 60) * 60_000 + 1);
+    expect(summary).toMatchObject({ outcome: 'released', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 25, intact: true }, messages: 53, timersRun: 32 });
+    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(26);
+    // 5 minutes of red-team ticks, 3.5 of the team-ready tick, votes and confirmation, the canary's 90, the first night's 24 h
+    expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((5 + 3.5 + 90 + 24 * 60) * 60_000 + 1);
   });
 
   it('rolls back at stage 3 when p95 is degraded from there (exit 3), and refuses a bad fault with the usage', async () => {

@@ -125,17 +125,22 @@ describe('the console surface', () => {
   });
 
   it('reaches GO with the approvers switching identity; a NO-GO needs a reason and stands until withdrawn', async () => {
-    // buttons of the card: 1/2 tick/untick rollback, 3/4 team ready, then GO/NO-GO per role (5/6 DevOps … 13/14 Red Team), 15 Confirm GO
+    // buttons of the card: 1/2 tick/untick team ready, then GO/NO-GO per role (3/4 DevOps … 11/12 Red Team), 13 Confirm GO
     const out = await session([
       '/spark preflight v1.4.1',
       '/spark gonogo v1.4.1',
-      '/as cto', '5', '8', 'HSTS max-age is too short',
-      '/as ayşe', '15',
-      '/as devops', '1', '5',
-      '/as cto', '7',
-      '/as product', '9', '/as security', '11', '/as burak', '13',
-      '/as ayşe', '3', '15',
+      '/as cto', '3', '6', 'HSTS max-age is too short',
+      '/spark drill v1.4.1 staging: rolled back to v1.4.0 in 4m12s',
+      '/as ayşe', '13',
+      '/as devops', '/spark drill v1.4.1', '/spark drill v1.4.1 staging: rolled back to v1.4.0 in 4m12s, health green', '3',
+      '/as cto', '5',
+      '/as product', '7', '/as security', '9', '/as burak', '11',
+      '/as ayşe', '1', '13',
     ]);
+    expect(out).toContain('Only the IC (Ayşe Kaya) or the DevOps Lead (Mehmet Demir) can record a rollback drill.');
+    expect(out).toContain('say how the drill went, after the version: type `/spark drill v1.3.9 staging: full rollback in 4m12s, health checks green`');
+    expect(out).toMatch(/🧯 Rollback drill of v1\.4\.1 recorded by Mehmet Demir: staging: rolled back to v1\.4\.0 in 4m12s, health green/);
+    expect(out).toMatch(/GO cannot be confirmed yet: NO-GO from the CTO[^\n]*Rollback plan tested/);
     expect(out).toContain('Only the DevOps Lead (Mehmet Demir) can vote for the DevOps Lead.');
     expect(out).toContain('*The CTO*: 🛑 NO-GO — Zeynep Arslan, 18:00 UTC: HSTS max-age is too short');
     expect(out).toMatch(/GO cannot be confirmed yet: NO-GO from the CTO/);
@@ -143,12 +148,13 @@ describe('the console surface', () => {
     expect(final).toContain('✅ *GO*: confirmed by the IC');
     expect(final).toContain('*Items 10/10*');
     expect(final).toContain('*The CTO*: ✅ GO — Zeynep Arslan');
+    expect(final).toMatch(/✅ Rollback plan tested: rollback drill of v1\.4\.1 on \d{4}-\d{2}-\d{2}: staging: rolled back/);
     expect(out).toMatch(/✅ GO for v1\.4\.1 at commit `[0-9a-f]+`\. Decision sealed in `v1\.4\.1\/\d{8}T\d{6}\.\d{3}Z-gonogo-decision\.md`/);
     expect((await verifyEvidence(db, { dir: evidenceDir, key }, 'v1.4.1')).problems).toEqual([]);
   });
 
   it('marks votes stale when a new preflight arrives, and refuses to open a vote without one', async () => {
-    const out = await session(['/spark gonogo v1.4.2', '/spark preflight v1.4.2', '/spark gonogo v1.4.2', '/as cto', '7', '/spark preflight v1.4.2']);
+    const out = await session(['/spark gonogo v1.4.2', '/spark preflight v1.4.2', '/spark gonogo v1.4.2', '/as cto', '5', '/spark preflight v1.4.2']);
     expect(out).toContain('Cannot open a GO / NO-GO: no finished preflight for v1.4.2 yet: run `/spark preflight v1.4.2` first');
     const final = out.slice(out.lastIndexOf('━━ GO / NO-GO v1.4.2 ━━'));
     expect(final).toContain('*The CTO*: ♻️ stale (GO by Zeynep Arslan before the new evidence): vote again');

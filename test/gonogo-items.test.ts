@@ -6,10 +6,11 @@ const cfg = defaultConfig();
 const planned = planItems(cfg.gonogo.items);
 
 describe('the required items', () => {
-  it('the default ten: eight filled in by the bot, two ticked by a named role', () => {
+  it('the default ten: nine filled in by the bot, the team’s readiness ticked by the IC', () => {
     expect(planned.map((i) => i.id)).toEqual(cfg.gonogo.items.map((i) => i.id));
     const byRole = planned.flatMap((i) => (i.source === 'role' ? [[i.id, i.role]] : []));
-    expect(byRole).toEqual([['rollback_tested', 'devopsLead'], ['team_ready', 'ic']]);
+    expect(byRole).toEqual([['team_ready', 'ic']]);
+    expect(planned.find((i) => i.id === 'rollback_tested')).toMatchObject({ source: 'auto', from: ['rollback'], state: 'unknown' });
     expect(planned.find((i) => i.id === 'artifacts_docs')).toMatchObject({ source: 'auto', from: ['evidence'] });
     expect(planned.find((i) => i.id === 'db_health')).toMatchObject({ source: 'auto', from: ['pgbouncer', 'prisma', 'sequences', 'bloat'], state: 'unknown' });
     expect(planned.find((i) => i.id === 'team_ready')).toMatchObject({ state: 'missing', title: 'Team ready' });
@@ -44,7 +45,8 @@ describe('auto items from the evidence', () => {
     expect(f.db_health).toEqual({ id: 'db_health', state: 'failed', detail: 'pgbouncer: fail — 38/40 in use' });
     expect(f.feature_flags).toEqual({ id: 'feature_flags', state: 'unknown', detail: 'flags: skipped — no flag service configured' });
     expect(f.monitoring).toEqual({ id: 'monitoring', state: 'unknown', detail: 'prometheus-targets: no evidence' });
-    expect(Object.keys(f)).toHaveLength(8);
+    expect(f.rollback_tested).toEqual({ id: 'rollback_tested', state: 'unknown', detail: 'rollback: no evidence' });
+    expect(Object.keys(f)).toHaveLength(9);
   });
 
   it('CI and coverage are judged against the config’s minimum', () => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/schema.ts';
+import { handTickedRollback } from './support/gonogo-config.ts';
 import { autoFill, planItems, refreshItems, type SourceResult } from '../src/domain/gonogo/items.ts';
 import { blockingReasons, missingVoters, nextDueAt, statusOf } from '../src/domain/gonogo/rules.ts';
 import { apply, openSession, rulesFrom } from '../src/domain/gonogo/session.ts';
 import type { Applied, Binding, GonogoEvent, GonogoRules, GonogoSession } from '../src/domain/gonogo/types.ts';
 
-const cfg = defaultConfig();
+/** A team that ticks the rollback item by hand (not the default), so role ticks are exercised on two items. */
+const cfg = handTickedRollback(defaultConfig());
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-24T15:00:00Z');
 const t = (min: number) => new Date(T0 + min * MIN);

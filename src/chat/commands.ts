@@ -24,6 +24,7 @@ export type Command =
   | { name: 'freeze' }
   | { name: 'preflight' | 'redteam' | 'gonogo' | 'canary' | 'evidence' | 'oneliner'; version: string }
   | { name: 'rollback'; reason: string | undefined }
+  | { name: 'drill'; version: string; note: string }
   | { name: 'incident'; summary: string }
   | { name: 'runofshow'; version: string; at: string }
   | { name: 'runofshow-cancel' };
@@ -69,6 +70,21 @@ const runOfShow = z.array(z.string()).transform((words, ctx): Command => {
 
 const rest = (words: Words) => words.join(' ').trim();
 
+const drill = z.array(z.string()).transform((words, ctx): Command => {
+  const example = '/spark drill v1.3.9 staging: full rollback in 4m12s, health checks green';
+  const [v, ...note] = words;
+  const checked = version(example).safeParse(v);
+  if (!checked.success) {
+    ctx.addIssue({ code: 'custom', message: checked.error.issues[0]?.message ?? 'bad version' });
+    return z.NEVER;
+  }
+  if (note.length === 0) {
+    ctx.addIssue({ code: 'custom', message: `say how the drill went, after the version: type \`${example}\`` });
+    return z.NEVER;
+  }
+  return { name: 'drill', version: checked.data, note: rest(note) };
+});
+
 export const COMMANDS: CommandSpec[] = [
   { name: 'help', usage: '/spark help', summary: 'this list', schema: noArgs('help', '/spark help') },
   { name: 'preflight', usage: '/spark preflight <version>', summary: 'run the ten pre-deploy checks and seal their evidence', schema: versionArg('preflight') },
@@ -80,6 +96,12 @@ export const COMMANDS: CommandSpec[] = [
     usage: '/spark rollback [reason]',
     summary: 'roll the running canary back now, at any stage',
     schema: z.array(z.string()).transform((w) => ({ name: 'rollback' as const, reason: rest(w) || undefined })),
+  },
+  {
+    name: 'drill',
+    usage: '/spark drill <version> <how it went>',
+    summary: 'record a rollback drill, so the GO/NO-GO counts the rollback plan as tested',
+    schema: drill,
   },
   { name: 'status', usage: '/spark status', summary: 'what is running now: releases, timers, undelivered messages', schema: noArgs('status', '/spark status') },
   { name: 'freeze', usage: '/spark freeze', summary: 'the freeze state now, the next window, and why', schema: noArgs('freeze', '/spark freeze') },

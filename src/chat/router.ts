@@ -1,9 +1,10 @@
 import { rollbackCanary, startCanary, type CanaryDeps } from '../app/canary/run.ts';
 import { isFirstDelivery } from '../app/deliveries.ts';
-import { openGonogo, rebindGonogo, type GonogoDeps } from '../app/gonogo/decide.ts';
+import { openGonogo, rebindGonogo, refreshGonogos, type GonogoDeps } from '../app/gonogo/decide.ts';
 import { runPreflight } from '../app/preflight/run.ts';
 import { startRedteam, type RedteamDeps } from '../app/redteam/run.ts';
 import type { Ritual } from '../app/ritual.ts';
+import { recordDrill } from '../app/rollback-drill.ts';
 import { canaryButtons } from './buttons/canary.ts';
 import { gonogoButtons } from './buttons/gonogo.ts';
 import { said, targetOf, type ButtonHandler } from './buttons/handler.ts';
@@ -110,6 +111,11 @@ export function createRouter(deps: RouterDeps): Router {
         return said(await startCanary(canary, { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
       case 'rollback':
         return said(await rollbackCanary(canary, { actor: input.userId, reason: command.reason, deliveryId: input.deliveryId }));
+      case 'drill': {
+        const refused = await recordDrill({ ...ritual, db, clock, wake: deps.wake }, { version: command.version, note: command.note, actor: input.userId, deliveryId: input.deliveryId });
+        if (!refused) await refreshGonogos(gonogo);
+        return said(refused);
+      }
       case 'evidence': {
         const { evidence } = ritual;
         const report = await db.transaction((tx) => verifyEvidence(tx, evidence, command.version));

@@ -483,7 +483,7 @@ const DEFAULT_GONOGO_ITEMS: z.input<typeof gonogoItemSchema>[] = [
   { id: 'artifacts_docs', title: 'Artifacts & documentation present', auto: 'evidence' },
   { id: 'ci_green', title: 'CI green', auto: 'ci' },
   { id: 'test_coverage', title: 'Test coverage at or above the minimum', auto: 'coverage' },
-  { id: 'rollback_tested', title: 'Rollback plan tested', tickedBy: 'devopsLead' },
+  { id: 'rollback_tested', title: 'Rollback plan tested', auto: 'rollback' },
   { id: 'security_headers', title: 'Security headers active', auto: { preflight: ['headers'] } },
   { id: 'feature_flags', title: 'Feature flags ready', auto: { preflight: ['flags'] } },
   { id: 'db_health', title: 'Database health nominal', auto: { preflight: ['pgbouncer', 'prisma', 'sequences', 'bloat'] } },

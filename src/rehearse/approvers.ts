@@ -1,6 +1,7 @@
 import { actOnGonogo, openGonogo, type GonogoDeps } from '../app/gonogo/decide.ts';
 import type { VirtualClock } from '../adapters/virtual-clock.ts';
 import { startRedteam, tickRedteam, type RedteamDeps } from '../app/redteam/run.ts';
+import { recordDrill } from '../app/rollback-drill.ts';
 import { IC_ROLE } from '../config/schema.ts';
 import { RED_TEAM_LEAD } from '../domain/redteam.ts';
 import type { GonogoEvent } from '../domain/gonogo/types.ts';
@@ -8,12 +9,18 @@ import type { GonogoEvent } from '../domain/gonogo/types.ts';
 const MINUTE = 60_000;
 
 /**
- * The approvers of a rehearsal: each role's first holder ticks what their role ticks and votes GO, a minute
- * apart, then the IC confirms. Returns the decision's status ('go' unless an item was not ok).
+ * The approvers of a rehearsal: the DevOps Lead records a rollback drill (when an item counts on one), then each
+ * role's first holder ticks what their role ticks and votes GO, half a minute apart, then the IC confirms. Returns
+ * the decision's status ('go' unless an item was not ok).
  */
 export async function simulatedApprovers(deps: GonogoDeps, clock: VirtualClock, version: string, channel: string): Promise<string> {
   const { config, db } = deps;
   const holder = (role: string) => config.roles[role]?.[0] ?? role;
+  if (config.gonogo.items.some((i) => i.auto === 'rollback')) {
+    const note = 'simulated drill: the six rollback steps walked on the simulated platform, health verified';
+    const refused = await recordDrill(deps, { version, note, actor: holder('devopsLead') });
+    if (refused) return refused;
+  }
   const refused = await openGonogo(deps, { version, actor: holder(IC_ROLE), channel });
   if (refused) return refused;
   const [{ id }] = (await db.query<{ id: number }>('SELECT id FROM gonogo_session WHERE version = $1 ORDER BY id DESC LIMIT 1', [version])) as [{ id: number }];

@@ -141,6 +141,12 @@ export async function openGonogo(deps: GonogoDeps, req: { version: string; actor
   return said;
 }
 
+/** A fact every version shares changed (a rollback drill): each open session refreshes its items. */
+export async function refreshGonogos(deps: GonogoDeps): Promise<void> {
+  const versions = await deps.db.query<{ version: string }>('SELECT DISTINCT version FROM gonogo_session WHERE decided_at IS NULL');
+  for (const { version } of versions) await rebindGonogo(deps, version);
+}
+
 /** A new preflight (or commit) for `version`: every open session is rebound, its earlier votes become stale. */
 export async function rebindGonogo(deps: GonogoDeps, version: string): Promise<void> {
   const now = deps.clock.now();

@@ -6,6 +6,7 @@ import { verifyEvidence } from '../../evidence/verify.ts';
 import type { ReleaseFacts } from '../../ports/release-facts.ts';
 import type { Sql } from '../../store/db.ts';
 import { latestRedteam } from '../redteam/run.ts';
+import { latestDrill } from '../rollback-drill.ts';
 
 export interface FactSources {
   config: SparkConfig;
@@ -24,21 +25,29 @@ async function read<T>(what: string, get: () => Promise<T>, judge: (v: T) => Sou
   }
 }
 
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The rollback plan was tested within `maxAgeMs`: the bot rolled a canary back (any version), or the team recorded a
+ * rollback drill. The more recent of the two is shown.
+ */
+async function lastRollback(tx: Sql, evidence: EvidenceStore, maxAgeMs: number, now: Date): Promise<SourceResult> {
+  const since = new Date(now.getTime() - maxAgeMs);
+  const [real] = await tx.query<{ id: number; version: string; finished_at: Date }>(
+    `SELECT id, version, finished_at FROM canary_run WHERE status = 'rolled-back' AND finished_at >= $1 ORDER BY finished_at DESC LIMIT 1`,
+    [since],
+  );
+  const drill = await latestDrill(tx, evidence, since);
+  if (drill && (!real || drill.at > real.finished_at)) return { outcome: 'pass', summary: `rollback drill of ${drill.version} on ${day(drill.at)}: ${drill.note}` };
+  if (real) return { outcome: 'pass', summary: `${real.version} rolled back ${day(real.finished_at)} (canary ${real.id})` };
+  const days = Math.round(maxAgeMs / 86_400_000);
+  return { outcome: 'skipped', summary: `no rollback and no rollback drill in the last ${days} days: after a drill, record it with \`/spark drill <version> <how it went>\`` };
+}
+
 /**
  * The facts for `version` now: the latest finished preflight (its checks, its summary's hash and commit), whether
  * the version's evidence verifies, CI and coverage. Without a finished preflight there is nothing to vote on.
  */
-/** A rollback the bot completed (any version) within `maxAgeMs`: the rollback plan was tested for real. */
-async function lastRollback(tx: Sql, maxAgeMs: number, now: Date): Promise<SourceResult> {
-  const [row] = await tx.query<{ id: number; version: string; finished_at: Date }>(
-    `SELECT id, version, finished_at FROM canary_run WHERE status = 'rolled-back' AND finished_at >= $1 ORDER BY finished_at DESC LIMIT 1`,
-    [new Date(now.getTime() - maxAgeMs)],
-  );
-  return row
-    ? { outcome: 'pass', summary: `${row.version} rolled back ${row.finished_at.toISOString().slice(0, 10)} (canary ${row.id})` }
-    : { outcome: 'skipped', summary: `no rollback completed in the last ${Math.round(maxAgeMs / 86_400_000)} days` };
-}
-
 export async function gatherFacts(tx: Sql, s: FactSources, version: string, now: Date): Promise<Facts> {
   const [run] = await tx.query<{ id: number; commit: string | null; sha: string }>(
     `SELECT id, commit, summary_sha256 AS sha FROM preflight_run
@@ -56,7 +65,7 @@ export async function gatherFacts(tx: Sql, s: FactSources, version: string, now:
     report.problems.length === 0
       ? { outcome: 'pass', summary: `${report.files} evidence files, intact` }
       : { outcome: 'fail', summary: `${report.problems.length} evidence problems (\`/spark evidence ${version}\`)` };
-  const rollback = await lastRollback(tx, s.config.gonogo.rollbackMaxAge, now);
+  const rollback = await lastRollback(tx, s.evidence, s.config.gonogo.rollbackMaxAge, now);
   const [ci, coverage] = await Promise.all([
     read('CI status', () => s.release.ci(), judgeCi),
     read('coverage', () => s.release.coverage(), (pct) => judgeCoverage(pct, s.config.gonogo.coverageMin)),
