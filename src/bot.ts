@@ -21,6 +21,7 @@ import { pruneEvidence } from './evidence/prune.ts';
 import type { SparkConfig } from './config/schema.ts';
 import type { ChatDelivery } from './engine/delivery.ts';
 import { createEngine } from './engine/engine.ts';
+import { DEFAULT_RETRY } from './engine/retry.ts';
 import type { Settings } from './env.ts';
 import type { Logger } from './log.ts';
 import type { Db } from './store/db.ts';
@@ -55,6 +56,8 @@ async function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, ritu
     worker: `${hostname()}:${process.pid}`,
     handlers: { [GONOGO_CLOCK]: gonogoClock({ ...ritual, db, clock, wake }), ...canaryTimers(canary) },
     alertChannel: config.channels.deploys,
+    // A timer's lease outlives its longest call to the deploy target, so another replica never runs a slow rollback step again.
+    policy: { leaseMs: Math.max(DEFAULT_RETRY.leaseMs, 2 * config.deploy.timeout) },
   });
   await restoreCanaries(canary);
   const status = { db, mode: settings.mode.kind, configSource };

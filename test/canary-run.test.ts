@@ -9,7 +9,7 @@ import { unconfiguredPager } from '../src/adapters/unconfigured-pager.ts';
 import { VirtualClock } from '../src/adapters/virtual-clock.ts';
 import { canaryTimers } from '../src/app/canary/timers.ts';
 import { readCanary } from '../src/app/canary/record.ts';
-import { actOnCanary, restoreCanaries, rollbackCanary, startCanary, type CanaryDeps } from '../src/app/canary/run.ts';
+import { actOnCanary, releaseOneliner, restoreCanaries, rollbackCanary, startCanary, type CanaryDeps } from '../src/app/canary/run.ts';
 import { GONOGO_CLOCK, gonogoClock, type GonogoDeps } from '../src/app/gonogo/decide.ts';
 import type { Source } from '../src/app/preflight/check.ts';
 import { runPreflight } from '../src/app/preflight/run.ts';
@@ -138,6 +138,10 @@ describe('the canary on the simulated platform', () => {
     const thread = r.thread();
     const oneliners = thread.filter((t) => t.startsWith('v1.4.0 canary: '));
     expect(oneliners).toHaveLength(1);
+    // `/spark oneliner v1.4.0` prints it again, as sealed
+    const again = await releaseOneliner({ db, evidence }, 'v1.4.0');
+    expect('oneliner' in again && `${again.oneliner}\n_Sealed in \`${again.evidence}\`._`).toBe(oneliners[0]);
+    expect(await releaseOneliner({ db, evidence }, 'v9.9.9')).toEqual({ missing: 'No canary has released v9.9.9: its one-liner is written when stage 5 passes.' });
     expect(oneliners[0]).toMatch(/^v1\.4\.0 canary: 1%→100% tüm aşamalar 6\/6 metrik geçer; rollback=0; p95=~1\d\dms, 5xx=0\.\d%, .*\.\n_Sealed in `v1\.4\.0\/.*-canary-oneliner\.md`\._$/);
     expect(thread.filter((t) => /\| Stage \d · \d+ % \| .* \| Stage \d passed/.test(t))).toHaveLength(5);
     expect(thread.filter((t) => t.includes('is released at 100 %'))).toHaveLength(1);
@@ -187,7 +191,7 @@ describe('the canary on the simulated platform', () => {
     const none = rig();
     await runPreflight({ ...none.ritual, db, clock: none.clock, log, wake: () => undefined }, { version: 'v1.4.2', actor: IC, channel: CHANNEL });
     expect(await startCanary(none.deps, { version: 'v1.4.2', actor: IC, channel: CHANNEL })).toBe(
-      'Cannot start the canary of v1.4.2: there is no recorded GO for v1.4.2: decide it with `/spark gonogo v1.4.2` first.',
+      'Cannot start the canary of v1.4.2: there is no recorded GO for v1.4.2: decide it with `/spark gonogo v1.4.2` first. The IC may override this with `/spark canary v1.4.2 override <reason>`.',
     );
 
     const noTarget = rig({ deploy: { missing: 'no deploy target configured (deploy.adapter is none): set it to command or webhook' } });
@@ -214,6 +218,26 @@ describe('the canary on the simulated platform', () => {
     expect(await rollbackCanary(r.deps, { actor: IC, reason: 'making room for the next test' })).toBeUndefined();
     await r.engine.fastForward(r.clock);
     expect((await runOf('v1.4.3')).status).toBe('rolled-back');
+  });
+
+  it('starts without a GO only on the IC’s override with a reason, carried by the audit log, the minutes and the card; one at a time is never overridden', async () => {
+    const r = rig();
+    await runPreflight({ ...r.ritual, db, clock: r.clock, log, wake: () => undefined }, { version: 'v1.4.9', actor: IC, channel: CHANNEL });
+    const reason = 'hotfix for the settlement bug, GO given by phone';
+    expect(await startCanary(r.deps, { version: 'v1.4.9', actor: DEVOPS, channel: CHANNEL, override: reason })).toBe('Only the IC (Ayşe Kaya) can override a refusal to start a canary.');
+    expect(await startCanary(r.deps, { version: 'v1.4.9', actor: IC, channel: CHANNEL, override: reason })).toBeUndefined();
+    const run = await runOf('v1.4.9');
+    const [row] = await db.query<{ details: string }>("SELECT body AS details FROM audit_log WHERE action = 'canary.override' AND version = 'v1.4.9'");
+    expect(JSON.parse(row!.details)).toEqual({ runId: run.id, reason, overrode: ['there is no recorded GO for v1.4.9: decide it with `/spark gonogo v1.4.9` first'] });
+    await r.engine.fastForward(r.clock, new Date(r.clock.now().getTime() + SEC));
+    expect(r.thread().some((t) => t.includes(`Canary started by Ayşe Kaya on the IC's override (${reason}) of: there is no recorded GO for v1.4.9`))).toBe(true);
+    const card = await cardOf(run.id, r.clock.now());
+    expect(JSON.stringify(card)).toContain(`⚠️ Started on the IC's override by Ayşe Kaya: ${reason}.`);
+
+    await runPreflight({ ...r.ritual, db, clock: r.clock, log, wake: () => undefined }, { version: 'v1.4.10', actor: IC, channel: CHANNEL });
+    expect(await startCanary(r.deps, { version: 'v1.4.10', actor: IC, channel: CHANNEL, override: 'urgent' })).toMatch(/^Cannot start the canary of v1\.4\.10: the canary of v1\.4\.9 .* one canary at a time: let it finish or roll it back first\.$/);
+    expect(await rollbackCanary(r.deps, { actor: IC, reason: 'making room for the next test' })).toBeUndefined();
+    await r.engine.fastForward(r.clock);
   });
 
   it('resumes after a restart mid-stage with the same hold, and promotes each stage once', async () => {

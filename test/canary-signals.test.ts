@@ -89,6 +89,14 @@ describe("a signal's data over time", () => {
     for (let i = 1; i <= 200; i++) t = record(t, 140, i * 10 * SEC, i * 10 * SEC - 15 * 60 * SEC);
     expect(t.samples.length).toBe(91);
   });
+
+  it('does not count a value measured before the stage began in the new stage', () => {
+    const before = record(emptyTrack(), 140, 10 * SEC, 0);
+    const stale = record(before, 900, 19 * SEC, 20 * SEC);
+    expect(stale.samples).toEqual([]);
+    expect(stale.lastValue).toBe(140);
+    expect(record(stale, 150, 21 * SEC, 20 * SEC).samples).toEqual([[21 * SEC, 150]]);
+  });
 });
 
 describe('medians and formatting', () => {

@@ -18,7 +18,7 @@ describe('the command line', () => {
   it('runs a console script from stdin: help, a usage error, the status, and exits 0', async () => {
     const r = await run([], {}, '/spark help\n/spark canary 1.4\n/spark status\n1\n');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('`/spark canary <version>` — walk traffic');
+    expect(r.out).toContain('`/spark canary <version> [override <reason>]` — walk traffic');
     expect(r.out).toContain('`1.4` is not a version: use vMAJOR.MINOR.PATCH');
     expect(r.out).toContain('No release in progress');
     expect(r.out).toContain('(updated)');

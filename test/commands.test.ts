@@ -23,6 +23,13 @@ describe('the /spark grammar', () => {
     expect(parseCommand('runofshow v1.4.0 2026-11-25 21:30')).toEqual({ ok: true, command: { name: 'runofshow', version: 'v1.4.0', at: '2026-11-25 21:30' } });
     expect(parseCommand('runofshow cancel')).toEqual({ ok: true, command: { name: 'runofshow-cancel' } });
     expect(parseCommand('')).toEqual({ ok: true, command: { name: 'help' } });
+    expect(parseCommand('canary v1.4.0 override GO given by phone')).toEqual({ ok: true, command: { name: 'canary', version: 'v1.4.0', override: 'GO given by phone' } });
+    expect(parseCommand('drill v1.3.9 staging ok')).toEqual({ ok: true, command: { name: 'drill', version: 'v1.3.9', note: 'staging ok' } });
+  });
+
+  it('wants a written reason for an override, and nothing else after a canary’s version', () => {
+    expect(problem('canary v1.4.0 override')).toContain('an override needs a written reason: type `/spark canary v1.4.0 override');
+    expect(problem('canary v1.4.0 now')).toContain('`now` was not expected after the version: type `/spark canary v1.4.0`');
   });
 
   it('says a version is missing and shows the right form', () => {
@@ -40,7 +47,7 @@ describe('the /spark grammar', () => {
   });
 
   it('refuses extra words, a missing summary and a bad start time', () => {
-    expect(problem('canary v1.4.0 now')).toContain('too many words');
+    expect(problem('preflight v1.4.0 now')).toContain('too many words');
     expect(problem('status please')).toContain('`please` was not expected');
     expect(problem('incident')).toContain('a summary is missing');
     expect(problem('runofshow v1.4.0 9pm')).toContain('`9pm` is not a start time');

@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../src/adapters/system-clock.ts';
 import { VirtualClock } from '../src/adapters/virtual-clock.ts';
 import { textCard } from '../src/chat/card.ts';
 import { RateLimitedError, RefusedError } from '../src/engine/delivery.ts';
@@ -54,6 +55,31 @@ describe('the engine room', () => {
       expect(rec.posts().map((p) => p.text)).toEqual(offsets.map((m) => `snapshot night:T+${m}`));
       expect(clock.now()).toEqual(new Date(T0.getTime() + 1440 * MIN));
       expect(await timerCounts(db, clock.now())).toEqual({ pending: 0, parked: 0, lagSeconds: 0 });
+    });
+
+    it('in real time, runs a due timer while Slack is slow to answer a post', async () => {
+      let answer: (() => void) | undefined;
+      const hangingChat = { ...recordingChat().chat, post: () => new Promise<never>((_, reject) => (answer = () => reject(new Error('Slack timed out')))) };
+      const ran: string[] = [];
+      const engine = createEngine({
+        db, clock: systemClock, chat: hangingChat, pager: noPager, log, worker: 'w1', alertChannel: 'C0DEPLOYS',
+        handlers: {
+          step: async (timer, step) => {
+            ran.push(timer.key);
+            await step.commit(async () => undefined);
+          },
+        },
+      });
+      await db.transaction(async (tx) => {
+        await enqueue(tx, { kind: 'slack.post', channel: 'C0DEPLOYS', card: textCard('a post Slack sits on') }, new Date());
+        // due once the post is already waiting on Slack
+        await schedule(tx, { kind: 'step', key: 'rollback-step', dueAt: new Date(Date.now() + 300) }, new Date());
+      });
+      engine.start();
+      await vi.waitFor(() => expect(ran).toEqual(['rollback-step']), { timeout: 5_000 });
+      expect(answer).toBeDefined();
+      answer!();
+      await engine.stop();
     });
 
     it('cancels a timer by key', async () => {

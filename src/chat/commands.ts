@@ -22,7 +22,8 @@ export type Command =
   | { name: 'help' }
   | { name: 'status' }
   | { name: 'freeze' }
-  | { name: 'preflight' | 'redteam' | 'gonogo' | 'canary' | 'evidence' | 'oneliner'; version: string }
+  | { name: 'preflight' | 'redteam' | 'gonogo' | 'evidence' | 'oneliner'; version: string }
+  | { name: 'canary'; version: string; override?: string }
   | { name: 'rollback'; reason: string | undefined }
   | { name: 'drill'; version: string; note: string }
   | { name: 'incident'; summary: string }
@@ -37,7 +38,7 @@ const noArgs = <N extends 'help' | 'status' | 'freeze'>(name: N, usage: string) 
     .max(0, { error: (i) => `\`${(i.input as Words).join(' ')}\` was not expected: type \`${usage}\`` })
     .transform(() => ({ name }));
 
-const versionArg = <N extends 'preflight' | 'redteam' | 'gonogo' | 'canary' | 'evidence' | 'oneliner'>(name: N) => {
+const versionArg = <N extends 'preflight' | 'redteam' | 'gonogo' | 'evidence' | 'oneliner'>(name: N) => {
   const example = `/spark ${name} v1.4.0`;
   return z
     .tuple([version(example)], {
@@ -70,6 +71,28 @@ const runOfShow = z.array(z.string()).transform((words, ctx): Command => {
 
 const rest = (words: Words) => words.join(' ').trim();
 
+/** `/spark canary <version> [override <reason>]`: the IC starts it despite a refusal that may be overridden. */
+const canary = z.array(z.string()).transform((words, ctx): Command => {
+  const example = '/spark canary v1.4.0';
+  const [v, keyword, ...reason] = words;
+  const checked = version(example).safeParse(v);
+  if (!checked.success) {
+    ctx.addIssue({ code: 'custom', message: checked.error.issues[0]?.message ?? 'bad version' });
+    return z.NEVER;
+  }
+  if (keyword === undefined) return { name: 'canary', version: checked.data };
+  const overrideExample = `/spark canary ${checked.data} override hotfix for the settlement bug, GO confirmed by phone`;
+  if (keyword.toLowerCase() !== 'override') {
+    ctx.addIssue({ code: 'custom', message: `\`${keyword}\` was not expected after the version: type \`${example}\`, or as the IC \`${overrideExample}\`` });
+    return z.NEVER;
+  }
+  if (reason.length === 0) {
+    ctx.addIssue({ code: 'custom', message: `an override needs a written reason: type \`${overrideExample}\`` });
+    return z.NEVER;
+  }
+  return { name: 'canary', version: checked.data, override: rest(reason) };
+});
+
 const drill = z.array(z.string()).transform((words, ctx): Command => {
   const example = '/spark drill v1.3.9 staging: full rollback in 4m12s, health checks green';
   const [v, ...note] = words;
@@ -90,7 +113,12 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'preflight', usage: '/spark preflight <version>', summary: 'run the ten pre-deploy checks and seal their evidence', schema: versionArg('preflight') },
   { name: 'redteam', usage: '/spark redteam <version>', summary: 'the 15-item red-team review: 10 manual items, 5 automated attacks', schema: versionArg('redteam') },
   { name: 'gonogo', usage: '/spark gonogo <version>', summary: 'the 10-minute GO/NO-GO vote of the required approvers', schema: versionArg('gonogo') },
-  { name: 'canary', usage: '/spark canary <version>', summary: 'walk traffic 1 % → 5 % → 25 % → 50 % → 100 %, rolling back by itself on a breach', schema: versionArg('canary') },
+  {
+    name: 'canary',
+    usage: '/spark canary <version> [override <reason>]',
+    summary: 'walk traffic 1 % → 5 % → 25 % → 50 % → 100 %, rolling back by itself on a breach; the IC may override a refusal with a reason',
+    schema: canary,
+  },
   {
     name: 'rollback',
     usage: '/spark rollback [reason]',

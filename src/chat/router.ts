@@ -1,4 +1,4 @@
-import { rollbackCanary, startCanary, type CanaryDeps } from '../app/canary/run.ts';
+import { releaseOneliner, rollbackCanary, startCanary, type CanaryDeps } from '../app/canary/run.ts';
 import { isFirstDelivery } from '../app/deliveries.ts';
 import { openGonogo, rebindGonogo, refreshGonogos, type GonogoDeps } from '../app/gonogo/decide.ts';
 import { runPreflight } from '../app/preflight/run.ts';
@@ -17,6 +17,8 @@ import { onlyToAsker, textCard, type Reply, type SubmitReply } from './card.ts';
 import { helpCard } from './cards/help.ts';
 import { evidenceCard } from './cards/evidence.ts';
 import { statusCard } from './cards/status.ts';
+import { freezeView } from '../app/freeze.ts';
+import { freezeCard } from './cards/freeze.ts';
 import { verifyEvidence } from '../evidence/verify.ts';
 import { parseCommand, type Command } from './commands.ts';
 import { ACTION } from './ids.ts';
@@ -108,13 +110,21 @@ export function createRouter(deps: RouterDeps): Router {
       case 'gonogo':
         return said(await openGonogo(gonogo, { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
       case 'canary':
-        return said(await startCanary(canary, { version: command.version, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
+        return said(
+          await startCanary(canary, { version: command.version, override: command.override, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }),
+        );
       case 'rollback':
         return said(await rollbackCanary(canary, { actor: input.userId, reason: command.reason, deliveryId: input.deliveryId }));
       case 'drill': {
         const refused = await recordDrill({ ...ritual, db, clock, wake: deps.wake }, { version: command.version, note: command.note, actor: input.userId, deliveryId: input.deliveryId });
         if (!refused) await refreshGonogos(gonogo);
         return said(refused);
+      }
+      case 'oneliner': {
+        const found = await releaseOneliner({ db, evidence: ritual.evidence }, command.version);
+        if ('missing' in found) return onlyToAsker(textCard(found.missing));
+        await once(input.deliveryId, 'command', [{ kind: 'slack.post', channel: input.channelId, card: textCard(`${found.oneliner}\n_Sealed in \`${found.evidence}\`._`) }]);
+        return NOTHING;
       }
       case 'evidence': {
         const { evidence } = ritual;
@@ -124,6 +134,12 @@ export function createRouter(deps: RouterDeps): Router {
       }
       case 'status': {
         const card = statusCard(await readStatus(deps, clock.now()));
+        await once(input.deliveryId, 'command', [{ kind: 'slack.post', channel: input.channelId, card }]);
+        return NOTHING;
+      }
+      case 'freeze': {
+        // The run of show's change freezes (T-30 to the freeze lift) are not recorded yet: only the calendar's windows.
+        const card = freezeCard(freezeView({ config: ritual.config, clock }, []));
         await once(input.deliveryId, 'command', [{ kind: 'slack.post', channel: input.channelId, card }]);
         return NOTHING;
       }

@@ -22,13 +22,47 @@ export interface Engine {
 }
 
 const IDLE_POLL_MS = 1_000;
+const BUSY_NAP_MS = 20;
+
+/** One kind of work in real time: done until nothing is due, then a nap until it is due again or poked. */
+function worker(work: () => Promise<number>, nextDue: () => Promise<Date | undefined>, deps: EngineDeps, what: string) {
+  let poke: (() => void) | undefined;
+  let stopping = false;
+  async function run(afterWork: () => void) {
+    while (!stopping) {
+      try {
+        while (!stopping && (await work()) > 0) afterWork();
+      } catch (err) {
+        deps.log.error({ err }, `${what} failed; trying again shortly`);
+      }
+      const next = await nextDue().catch(() => undefined);
+      // Due but not runnable here (another replica holds its lease): look again soon, without spinning.
+      const wait = next ? Math.max(BUSY_NAP_MS, Math.min(IDLE_POLL_MS, next.getTime() - deps.clock.now().getTime())) : IDLE_POLL_MS;
+      if (stopping) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        poke = () => (clearTimeout(timer), resolve());
+      });
+      poke = undefined;
+    }
+  }
+  return {
+    run,
+    wake: () => poke?.(),
+    stop() {
+      stopping = true;
+      poke?.();
+    },
+  };
+}
 
 export function createEngine(deps: EngineDeps): Engine {
   const policy = { ...DEFAULT_RETRY, ...deps.policy };
   const full = { ...deps, policy };
-  let running: Promise<void> | undefined;
-  let stopping = false;
-  let poke: (() => void) | undefined;
+  let running: Promise<unknown> | undefined;
+  // In real time the timers and the outbox run side by side: a slow Slack must not hold up a rollback step.
+  let timers: ReturnType<typeof worker> | undefined;
+  let outbox: ReturnType<typeof worker> | undefined;
 
   async function runDue(): Promise<number> {
     let total = 0;
@@ -42,23 +76,6 @@ export function createEngine(deps: EngineDeps): Engine {
   async function nextWakeAt(): Promise<Date | undefined> {
     const [t, r] = await Promise.all([nextTimerDueAt(deps.db), nextRowDueAt(deps.db)]);
     return [t, r].filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
-  }
-
-  async function loop() {
-    while (!stopping) {
-      try {
-        await runDue();
-      } catch (err) {
-        deps.log.error({ err }, 'engine pass failed; trying again shortly');
-      }
-      const next = await nextWakeAt().catch(() => undefined);
-      const wait = next ? Math.max(0, Math.min(IDLE_POLL_MS, next.getTime() - deps.clock.now().getTime())) : IDLE_POLL_MS;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        poke = () => (clearTimeout(timer), resolve());
-      });
-      poke = undefined;
-    }
   }
 
   return {
@@ -75,15 +92,23 @@ export function createEngine(deps: EngineDeps): Engine {
       if (until) clock.advanceTo(until);
     },
     start() {
-      stopping = false;
-      running ??= loop();
+      if (running) return;
+      const t = worker(() => runDueTimers(full), () => nextTimerDueAt(deps.db), deps, 'timer pass');
+      const o = worker(() => dispatchDue(full), () => nextRowDueAt(deps.db), deps, 'outbox pass');
+      timers = t;
+      outbox = o;
+      // what a timer wrote for Slack goes out at once
+      running = Promise.all([t.run(() => o.wake()), o.run(() => undefined)]);
     },
-    wake: () => poke?.(),
+    wake() {
+      timers?.wake();
+      outbox?.wake();
+    },
     async stop() {
-      stopping = true;
-      poke?.();
+      timers?.stop();
+      outbox?.stop();
       await running;
-      running = undefined;
+      running = timers = outbox = undefined;
     },
   };
 }

@@ -9,6 +9,14 @@ const DRIVERS = [IC_ROLE, 'devopsLead'];
 
 export const mayDrive = (config: SparkConfig, user: string): boolean => DRIVERS.some((role) => config.roles[role]?.includes(user));
 
+export const isIc = (config: SparkConfig, user: string): boolean => config.roles[IC_ROLE]?.includes(user) ?? false;
+
+/** "Only the IC (Ayşe Kaya) can override …" */
+export function onlyIc(config: SparkConfig, nameOf: NameOf, action: string): string {
+  const names = (config.roles[IC_ROLE] ?? []).map(nameOf);
+  return `Only ${roleLabel(IC_ROLE)}${names.length > 0 ? ` (${names.join(' or ')})` : ''} can ${action}.`;
+}
+
 /** "Only the IC (Ayşe Kaya) or the DevOps Lead (Mehmet Demir) can pause the canary." */
 export function onlyDrivers(config: SparkConfig, nameOf: NameOf, action: string): string {
   const who = DRIVERS.map((role) => {

@@ -10,6 +10,7 @@ import { newCanary, rulesFrom, type CanaryEvent } from '../../domain/canary/stat
 import { canaryCard } from '../../chat/cards/canary.ts';
 import { canaryView } from '../../domain/canary/view.ts';
 import { enqueue } from '../../engine/outbox.ts';
+import { sealedDetails } from '../../evidence/audit.ts';
 import type { EvidenceStore } from '../../evidence/files.ts';
 import type { Logger } from '../../log.ts';
 import type { DeployTarget } from '../../ports/deploy.ts';
@@ -20,7 +21,7 @@ import type { Source } from '../preflight/check.ts';
 import { stableVersionOf } from '../preflight/checks/baseline.ts';
 import { applyEvent, armTick, audit, canaryRef, performEffects, sealManifest, type EventResult } from './apply.ts';
 import { callDeploy } from './call-deploy.ts';
-import { mayDrive, missingGo, onlyDrivers, preflightBaseline } from './gate.ts';
+import { isIc, mayDrive, missingGo, onlyDrivers, onlyIc, preflightBaseline } from './gate.ts';
 import { earlierCanaries, insertCanary, readCanary, unfinishedCanary, type StoredCanary } from './record.ts';
 
 export interface CanaryDeps {
@@ -67,11 +68,16 @@ async function readDeploy(deps: CanaryDeps, version: string) {
 }
 
 /**
- * `/spark canary <version>`: starts the canary at stage 1 and posts its release card; or says why not, and audits
- * the refusal. Refuses without a recorded GO for the version and its current commit, while another canary is
- * unfinished, without a deploy target or a metrics source, and without the preflight baseline a signal is judged on.
+ * `/spark canary <version> [override <reason>]`: starts the canary at stage 1 and posts its release card; or says
+ * why not, and audits the refusal. Refuses without a deploy target or a metrics source, while another canary is
+ * unfinished, and without the preflight baseline a signal is judged on: none of these can be overridden. Without a
+ * recorded GO for the version and its current commit it refuses too, unless the IC overrides that with a written
+ * reason, which the start's audit row, its war-room minute and the release card carry.
  */
-export async function startCanary(deps: CanaryDeps, req: { version: string; actor: string; channel: string; deliveryId?: string }): Promise<Said> {
+export async function startCanary(
+  deps: CanaryDeps,
+  req: { version: string; actor: string; channel: string; override?: string | undefined; deliveryId?: string | undefined },
+): Promise<Said> {
   const { config, nameOf } = deps;
   const { version, actor } = req;
   const now = deps.clock.now();
@@ -79,11 +85,13 @@ export async function startCanary(deps: CanaryDeps, req: { version: string; acto
   // Decided before the platform is asked anything.
   const early = !mayDrive(config, actor)
     ? onlyDrivers(config, nameOf, 'start a canary')
-    : 'missing' in deps.deploy
-      ? cannot(`there is no deploy target (${deps.deploy.missing})`)
-      : 'missing' in deps.metrics
-        ? cannot(`there is no metrics source (${deps.metrics.missing})`)
-        : undefined;
+    : req.override !== undefined && !isIc(config, actor)
+      ? onlyIc(config, nameOf, 'override a refusal to start a canary')
+      : 'missing' in deps.deploy
+        ? cannot(`there is no deploy target (${deps.deploy.missing})`)
+        : 'missing' in deps.metrics
+          ? cannot(`there is no metrics source (${deps.metrics.missing})`)
+          : undefined;
   const platform = early === undefined ? await readDeploy(deps, version) : { refused: early };
 
   const said = await deps.db.transaction(async (tx): Promise<Said | null> => {
@@ -98,24 +106,28 @@ export async function startCanary(deps: CanaryDeps, req: { version: string; acto
     if (running) return refuse(cannot(`${runningText(running)}; one canary at a time: let it finish or roll it back first`));
     const earlier = await earlierCanaries(tx, version);
     if (earlier.released) return refuse(cannot(`a canary already released ${version}`));
-    const noGo = await missingGo(tx, version, platform.ok.commit);
-    if (noGo) return refuse(cannot(noGo));
+    const overridable = [await missingGo(tx, version, platform.ok.commit)].filter((why): why is string => why !== undefined);
+    if (overridable.length > 0 && req.override === undefined) {
+      return refuse(`${cannot(overridable.join('; '))} The IC may override this with \`/spark canary ${version} override <reason>\`.`);
+    }
+    const override = req.override !== undefined && overridable.length > 0 ? { reason: req.override, overrode: overridable } : undefined;
     const { baseline, stableVersion } = await preflightBaseline(tx, version);
     const rollbackTo = platform.ok.stable ?? stableVersion;
     if (!rollbackTo) return refuse(cannot('no stable version takes traffic, so a rollback would have nowhere to go'));
 
     const ready = newCanary(rulesFrom(config), version, baseline, { rollbacksBefore: earlier.rolledBack });
-    const started = apply(ready, { type: 'start', by: actor }, now, nameOf);
+    const started = apply(ready, { type: 'start', by: actor, ...(override ? { override } : {}) }, now, nameOf);
     if (started.outcome.kind !== 'changed') return refuse(started.outcome.why);
     const id = await insertCanary(tx, { channel: req.channel, rollbackTo, state: started.state, at: now, by: actor });
     if (id === undefined) return refuse(cannot('another canary has just started; one canary at a time'));
+    if (override) await audit(tx, deps, { at: now, actor, action: 'canary.override', version, details: { runId: id, ...override } });
     await audit(tx, deps, { at: now, actor, action: 'canary.start', version, details: { runId: id, rollbackTo, commit: platform.ok.commit ?? null, baseline } });
     const card = canaryCard(id, canaryView(started.state, now), nameOf);
     await enqueue(tx, { kind: 'slack.post', channel: req.channel, card, ref: canaryRef(id) }, now);
     await performEffects(tx, deps, { id, channel: req.channel }, ready, started.state, started.effects.filter((e) => e.type !== 'card'), now);
     await armTick(tx, id, started.state, now);
-    deps.log.info({ runId: id, version, rollbackTo }, 'canary started');
-    return undefined;
+    deps.log.info({ runId: id, version, rollbackTo, override: override !== undefined }, 'canary started');
+    return req.override !== undefined && !override ? 'Nothing needed overriding: the canary started on its recorded GO, and no override was recorded.' : undefined;
   });
   if (said === null) return undefined;
   deps.wake();
@@ -156,4 +168,14 @@ export async function restoreCanaries(deps: CanaryDeps): Promise<void> {
   await deps.db.transaction((tx) => applyEvent(tx, deps, stored.id, { type: 'restored' }, deps.clock.now()));
   deps.log.info({ runId: stored.id, version: stored.state.version, status: stored.state.status }, 'canary restored');
   deps.wake();
+}
+
+/** `/spark oneliner <version>`: the one-liner sealed when the version's canary released it, as it was sealed. */
+export async function releaseOneliner(deps: Pick<CanaryDeps, 'db' | 'evidence'>, version: string): Promise<{ oneliner: string; evidence: string } | { missing: string }> {
+  const rows = await sealedDetails<{ oneliner: string; evidence: string }>(deps.db, deps.evidence.key, 'canary.released', version);
+  const last = rows.at(-1);
+  if (last) return { oneliner: last.details.oneliner, evidence: last.details.evidence };
+  const running = await unfinishedCanary(deps.db);
+  const now = running?.state.version === version ? ` Now ${runningText(running)}.` : '';
+  return { missing: `No canary has released ${version}: its one-liner is written when stage 5 passes.${now}` };
 }

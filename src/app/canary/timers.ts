@@ -30,18 +30,22 @@ async function rollbackStep(deps: CanaryDeps, n: number, from: string, to: strin
 }
 
 export function canaryTimers(deps: CanaryDeps): Record<string, TimerHandler> {
-  async function commit(step: TimerStep, id: number, event: CanaryEvent): Promise<void> {
+  async function commit(step: TimerStep, id: number, event: CanaryEvent, at = step.now): Promise<void> {
     let r: EventResult | undefined;
-    await step.commit(async (tx) => void (r = await applyEvent(tx, deps, id, event, step.now)));
+    await step.commit(async (tx) => void (r = await applyEvent(tx, deps, id, event, at)));
     await sealManifest(deps, r);
   }
 
   return {
+    // A tick within its slot measures and judges at the slot's time, Prometheus included: a few milliseconds of
+    // scheduling must not leave a trigger's window at 2999 of 3000 ms and push its rollback a whole interval later.
     [CANARY_TIMER.tick]: async (timer, step) => {
       const stored = await readCanary(deps.db, runIdOf(timer));
       if (!stored || !isActive(stored.state.phase)) return;
-      const samples = await measure(deps, stored.state, step.now);
-      await commit(step, stored.id, { type: 'tick', ...samples });
+      const late = step.now.getTime() - timer.dueAt.getTime();
+      const at = late >= 0 && late < stored.state.rules.analysisIntervalMs ? timer.dueAt : step.now;
+      const samples = await measure(deps, stored.state, at);
+      await commit(step, stored.id, { type: 'tick', ...samples }, at);
     },
 
     [CANARY_TIMER.holdEnded]: (timer, step) => commit(step, runIdOf(timer), { type: 'hold-ended', stage: Number(timer.payload.stage) }),

@@ -90,6 +90,10 @@ export function canaryCard(runId: number, v: CanaryView, nameOf: NameOf): Card {
     { type: 'text', text: `${STATUS[v.status]} — ${v.headline}${paused}` },
     { type: 'text', text: `${stagesLine(v)}${where(v)}` },
   ];
+  if (v.override) {
+    const by = v.startedBy ? nameOf(v.startedBy) : 'the IC';
+    blocks.push({ type: 'context', text: `⚠️ Started on the IC's override by ${by}: ${v.override.reason}. Overrode: ${v.override.overrode.join('; ')}` });
+  }
   if (v.signals.length > 0) blocks.push({ type: 'text', text: `*Golden signals* (latest value against its threshold)\n${v.signals.map(signalLine).join('\n')}` });
   const watch = [
     ...v.building.slice(0, MAX_BUILDING).map(buildingLine),

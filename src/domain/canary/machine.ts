@@ -50,6 +50,7 @@ import {
   type CanaryEvent,
   type CanaryState,
   type Minute,
+  type Override,
   type RollbackCause,
   type StageRecord,
   type TickSamples,
@@ -64,7 +65,7 @@ export function apply(s: CanaryState, e: CanaryEvent, now: Date, nameOf: NameOf 
   const t = now.getTime();
   switch (e.type) {
     case 'start':
-      return start(s, e.by, t, nameOf);
+      return start(s, e.by, e.override, t, nameOf);
     case 'tick':
       return tick(s, e, t);
     case 'hold-ended':
@@ -128,7 +129,7 @@ export function nextDueAt(s: CanaryState): number | undefined {
 // Events
 // ---------------------------------------------------------------------------------------------
 
-function start(s: CanaryState, by: string, t: number, nameOf: NameOf): Applied {
+function start(s: CanaryState, by: string, override: Override | undefined, t: number, nameOf: NameOf): Applied {
   if (s.phase !== 'ready') return unchanged(s, `The canary of ${s.version} has already started (${s.status}).`);
   const noBaseline = s.rules.signals.filter((sig) => isBaselineRelative(sig) && limitOf(sig, s.baseline) === undefined);
   if (noBaseline.length > 0) {
@@ -140,11 +141,12 @@ function start(s: CanaryState, by: string, t: number, nameOf: NameOf): Applied {
   const first = s.rules.stages[0];
   if (!first) return refused(s, 'The canary has no stages.');
   const current = { stage: 1, weight: first.weight, startedAt: t, holdEndsAt: t + first.hold, requests: 0 };
-  const next: CanaryState = { ...s, phase: 'running', startedAt: t, startedBy: by, current };
+  const next: CanaryState = { ...s, phase: 'running', startedAt: t, startedBy: by, current, ...(override ? { override } : {}) };
+  const overriding = override ? ` on the IC's override (${override.reason}) of: ${override.overrode.join('; ')}` : '';
   return done(s, next, t, [
     { type: 'set-weight', version: s.version, stage: 1, weight: first.weight },
     { type: 'schedule', at: current.holdEndsAt, what: 'hold-ended', stage: 1 },
-    minute(next, t, 'started', `Canary started by ${nameOf(by)}: stage 1 of ${s.rules.stages.length} at ${first.weight} %, hold ${formatDurationShort(first.hold)}.`, []),
+    minute(next, t, 'started', `Canary started by ${nameOf(by)}${overriding}: stage 1 of ${s.rules.stages.length} at ${first.weight} %, hold ${formatDurationShort(first.hold)}.`, []),
   ]);
 }
 

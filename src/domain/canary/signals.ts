@@ -67,10 +67,14 @@ export interface SignalTrack {
 
 export const emptyTrack = (): SignalTrack => ({ samples: [] });
 
-/** The track after one more sample at `at`; values older than `keepFrom` leave the stage window. */
+/**
+ * The track after one more sample at `at`; values older than `keepFrom` leave the stage window, so a sample taken
+ * before the stage began (a tick measured while a promotion committed) is not counted in the new stage.
+ */
 export function record(track: SignalTrack, sample: Sample | undefined, at: number, keepFrom: number): SignalTrack {
   const r = read(sample);
   const samples = track.samples.filter(([t]) => t >= keepFrom);
+  if (r.kind === 'value' && at < keepFrom) return { ...track, samples };
   if (r.kind === 'value') {
     return { samples: [...samples, [at, r.value]], lastValue: r.value, lastValueAt: at, lastAt: at, last: 'value' };
   }

@@ -104,6 +104,8 @@ export interface CanaryState {
   paused?: { by: string; at: number; reason?: string };
   startedAt?: number;
   startedBy?: string;
+  /** started by the IC despite these refusals, for this reason */
+  override?: Override;
   current?: CurrentStage;
   completed: StageRecord[];
   signals: Record<string, SignalTrack>;
@@ -125,8 +127,14 @@ export interface TickSamples {
   requests?: Sample;
 }
 
+export interface Override {
+  reason: string;
+  /** the refusals the IC overrode, as they were said */
+  overrode: string[];
+}
+
 export type CanaryEvent =
-  | { type: 'start'; by: string }
+  | { type: 'start'; by: string; override?: Override }
   | ({ type: 'tick' } & TickSamples)
   /** the caller's timer for `schedule { what: 'hold-ended' }` fired */
   | { type: 'hold-ended'; stage: number }

@@ -5,7 +5,7 @@
 import { formatDurationShort } from './format.ts';
 import { signalStatuses, triggerWindows } from './machine.ts';
 import type { SignalStatus } from './signals.ts';
-import { isActive, type CanaryState, type CanaryStatus, type RollbackRecord } from './state.ts';
+import { isActive, type CanaryState, type CanaryStatus, type Override, type RollbackRecord } from './state.ts';
 import type { TriggerWindow } from './triggers.ts';
 
 export interface CanaryView {
@@ -29,6 +29,8 @@ export interface CanaryView {
   headline: string;
   rollback?: RollbackRecord;
   releasedAt?: number;
+  override?: Override;
+  startedBy?: string;
 }
 
 export function canaryView(s: CanaryState, now: Date): CanaryView {
@@ -65,6 +67,8 @@ export function canaryView(s: CanaryState, now: Date): CanaryView {
     headline: headline(s, t, signals),
     ...(s.rollback ? { rollback: s.rollback } : {}),
     ...(s.releasedAt !== undefined ? { releasedAt: s.releasedAt } : {}),
+    ...(s.override ? { override: s.override } : {}),
+    ...(s.startedBy !== undefined ? { startedBy: s.startedBy } : {}),
   };
 }
 
