@@ -240,6 +240,19 @@ describe('the canary on the simulated platform', () => {
     await r.engine.fastForward(r.clock);
   });
 
+  it('refuses a canary that would run into BIST hours (a release not known to leave the schema alone counts as a schema change); the IC may override it', async () => {
+    const r = rig();
+    r.clock.advanceTo(new Date('2026-11-25T06:50:00Z')); // Wednesday 09:50 in Istanbul
+    await recordGo(r, 'v1.4.12');
+    const refusal = await startCanary(r.deps, { version: 'v1.4.12', actor: IC, channel: CHANNEL });
+    expect(refusal).toMatch(/^Cannot start the canary of v1\.4\.12: a schema-change canary of .* starts inside the forbidden window 2026-11-25 09:30–18:00 Europe\/Istanbul .*; the earliest start that fits is 2026-11-25 18:00 Europe\/Istanbul; it is treated as a schema change because preflight\.prisma\.schemaChange is not set in the config\. The IC may override this with `\/spark canary v1\.4\.12 override <reason>`\.$/);
+    expect(await startCanary(r.deps, { version: 'v1.4.12', actor: IC, channel: CHANNEL, override: 'config-only release, no migration' })).toBeUndefined();
+    const [row] = await db.query<{ details: string }>("SELECT body AS details FROM audit_log WHERE action = 'canary.override' AND version = 'v1.4.12'");
+    expect((JSON.parse(row!.details) as { overrode: string[] }).overrode).toEqual([expect.stringContaining('forbidden window 2026-11-25 09:30–18:00')]);
+    expect(await rollbackCanary(r.deps, { actor: IC, reason: 'making room for the next test' })).toBeUndefined();
+    await r.engine.fastForward(r.clock);
+  });
+
   it('resumes after a restart mid-stage with the same hold, and promotes each stage once', async () => {
     const r = rig();
     await recordGo(r, 'v1.4.5');

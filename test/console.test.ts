@@ -89,8 +89,8 @@ describe('the console surface', () => {
   });
 
   it('says a command that is not built yet changes nothing', async () => {
-    const out = await session(['/spark freeze']);
-    expect(out).toContain('`/spark freeze` is not available in this build yet. Nothing was changed.');
+    const out = await session(['/spark incident checkout is down']);
+    expect(out).toContain('`/spark incident` is not available in this build yet. Nothing was changed.');
   });
 
   it('runs the ten preflight checks on the simulator, updates one card, and seals the evidence', async () => {

@@ -4,6 +4,11 @@ import type { SparkConfig } from '../config/schema.ts';
 import { rehearseDemo } from '../rehearse/demo.ts';
 import { parseFault } from '../sim/faults.ts';
 import { UsageError } from './usage.ts';
+import { firstFit } from '../app/freeze.ts';
+import { formatTime } from '../domain/freeze.ts';
+
+/** Preflight, red team and votes take the rehearsal about nine virtual minutes before the canary starts. */
+const REHEARSAL_LEAD_MS = 15 * 60_000;
 import { VERSION } from '../domain/version.ts';
 
 
@@ -24,7 +29,10 @@ export async function rehearse(args: string[], config: SparkConfig, out: Writabl
     if (!fault.ok) throw new UsageError(`rehearse: --inject ${inject}: ${fault.error}`);
     return fault.fault;
   });
-  const summary = await rehearseDemo(version, config, out, now, parsed.values['evidence-dir'], faults);
+  // The canary starts after the preflight, the red team and the vote: the rehearsal begins where it may start.
+  const start = firstFit(config, now, REHEARSAL_LEAD_MS) ?? now;
+  if (start > now) out.write(`The freeze windows would refuse a canary now; the rehearsal starts at ${formatTime(start, config.freeze.timezone)} (virtual time).\n`);
+  const summary = await rehearseDemo(version, config, out, start, parsed.values['evidence-dir'], faults);
   if (parsed.values.json) out.write(`${JSON.stringify(summary)}\n`);
   if (summary.outcome === 'not-started') err(`rehearse: the canary of ${version} did not start; nothing was released.`);
   return summary.outcome === 'released' ? 0 : summary.outcome === 'rolled-back' ? 3 : 1;

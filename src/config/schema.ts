@@ -658,7 +658,13 @@ const baseSchema = z.strictObject({
       pgbouncer: z
         .strictObject({ adminUrl: target.optional(), warnAtPercent: percent.default(75), failAtPercent: percent.default(90) })
         .prefault({}),
-      prisma: z.strictObject({ expectedMigrations: wholeNumber(0).optional() }).prefault({}),
+      prisma: z
+        .strictObject({
+          expectedMigrations: wholeNumber(0).optional(),
+          /** whether this release changes the database schema; unset: the freeze windows treat it as one */
+          schemaChange: z.boolean().optional(),
+        })
+        .prefault({}),
       headers: z.strictObject({ url: target.optional(), hstsMinMaxAge: positiveDuration.prefault('365d') }).prefault({}),
       sequences: z.strictObject({ warnAtFraction: fraction.default(0.75), failAtFraction: fraction.default(0.9) }).prefault({}),
       flags: z

@@ -17,6 +17,7 @@ import type { DeployTarget } from '../../ports/deploy.ts';
 import type { MetricsSource } from '../../ports/metrics.ts';
 import type { Db } from '../../store/db.ts';
 import { isFirstDelivery } from '../deliveries.ts';
+import { freezeRefusal } from '../freeze.ts';
 import type { Source } from '../preflight/check.ts';
 import { stableVersionOf } from '../preflight/checks/baseline.ts';
 import { applyEvent, armTick, audit, canaryRef, performEffects, sealManifest, type EventResult } from './apply.ts';
@@ -71,8 +72,9 @@ async function readDeploy(deps: CanaryDeps, version: string) {
  * `/spark canary <version> [override <reason>]`: starts the canary at stage 1 and posts its release card; or says
  * why not, and audits the refusal. Refuses without a deploy target or a metrics source, while another canary is
  * unfinished, and without the preflight baseline a signal is judged on: none of these can be overridden. Without a
- * recorded GO for the version and its current commit it refuses too, unless the IC overrides that with a written
- * reason, which the start's audit row, its war-room minute and the release card carry.
+ * recorded GO for the version and its current commit, or when the canary would run into a freeze window, it refuses
+ * too, unless the IC overrides that with a written reason, which the start's audit row, its war-room minute and the
+ * release card carry.
  */
 export async function startCanary(
   deps: CanaryDeps,
@@ -106,7 +108,10 @@ export async function startCanary(
     if (running) return refuse(cannot(`${runningText(running)}; one canary at a time: let it finish or roll it back first`));
     const earlier = await earlierCanaries(tx, version);
     if (earlier.released) return refuse(cannot(`a canary already released ${version}`));
-    const overridable = [await missingGo(tx, version, platform.ok.commit)].filter((why): why is string => why !== undefined);
+    // Change freezes (T-30 until the freeze lift) come with the run of show; the windows of config freeze are here.
+    const overridable = [await missingGo(tx, version, platform.ok.commit), freezeRefusal(deps, { start: now, kind: 'canary' }, [])].filter(
+      (why): why is string => why !== undefined,
+    );
     if (overridable.length > 0 && req.override === undefined) {
       return refuse(`${cannot(overridable.join('; '))} The IC may override this with \`/spark canary ${version} override <reason>\`.`);
     }
