@@ -82,6 +82,14 @@ describe('a trigger window', () => {
     expect(r.sec).toBeUndefined();
     expect(r.longest).toBeLessThanOrEqual((10 * MIN + GAP) / INTERVAL + 1);
   });
+
+  it('keeps one point while the condition does not hold, and a building breach from the point before it', () => {
+    expect(firstFire(p95, () => 140, 3600).longest).toBe(1);
+    let points: TriggerPoint[] = [];
+    for (const [sec, v] of [[10, 140], [20, 140], [30, 450], [40, 460]] as const) points = extend(p95, points, pointOf(p95, v, sec * SEC), sec * SEC, GAP);
+    expect(points.map((p) => p.at / SEC)).toEqual([20, 30, 40]);
+    expect(windowOf(p95, points, 40 * SEC, GAP)).toMatchObject({ holding: true, since: 30 * SEC, heldMs: 10 * SEC });
+  });
 });
 
 describe('a composite trigger', () => {

@@ -119,6 +119,9 @@ export function rigConfigInput(o: RigConfigOptions): SparkConfigInput {
         { id: 'team_ready', title: 'Team ready', tickedBy: 'ic' },
       ],
     },
+    // These canaries run on the wall clock, on whatever day the suite runs: no freeze window may apply to them
+    // (the windows are tested on fixed dates in freeze.test.ts and freeze-app.test.ts).
+    freeze: { tradingDays: [], dstReferenceZones: [] },
     deploy: { adapter: 'webhook', timeout: '5s', webhook: { url: `$${WEBHOOK_ENV.url}`, secret: `$${WEBHOOK_ENV.secret}`, retries: 1 } },
   };
 }

@@ -108,7 +108,11 @@ export function windowOf(t: Trigger, points: readonly TriggerPoint[], now: numbe
 export function extend(t: Trigger, points: readonly TriggerPoint[], point: TriggerPoint | undefined, now: number, gapLimitMs: number): TriggerPoint[] {
   const keepFrom = now - t.for - gapLimitMs;
   const kept = points.filter((p) => p.at >= keepFrom && (point === undefined || p.at < point.at));
-  return point ? [...kept, point] : kept;
+  const series = point ? [...kept, point] : kept;
+  // Nothing before the latest point that does not satisfy the condition can join a run: a healthy trigger keeps one point.
+  const conds = conditionsOf(t);
+  const lastBreak = series.findLastIndex((p) => !satisfies(conds, p));
+  return lastBreak > 0 ? series.slice(lastBreak) : series;
 }
 
 /** A fired trigger as the rollback reports it: which one, since when, and the values that fired it. */
