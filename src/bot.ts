@@ -8,6 +8,8 @@ import { runConsole } from './chat/console/surface.ts';
 import { createRouter } from './chat/router.ts';
 import { restoreCanaries, type CanaryDeps } from './app/canary/run.ts';
 import { canaryTimers } from './app/canary/timers.ts';
+import { restoreFirstNights } from './app/first-night/run.ts';
+import { firstNightTimers } from './app/first-night/timers.ts';
 import { GONOGO_CLOCK, gonogoClock } from './app/gonogo/decide.ts';
 import { configuredReleaseFacts } from './app/gonogo/sources.ts';
 import { namesFrom, type Ritual } from './app/ritual.ts';
@@ -54,12 +56,13 @@ async function wire(db: Db, clock: Clock, chat: ChatDelivery, pager: Pager, ritu
     pager,
     log,
     worker: `${hostname()}:${process.pid}`,
-    handlers: { [GONOGO_CLOCK]: gonogoClock({ ...ritual, db, clock, wake }), ...canaryTimers(canary) },
+    handlers: { [GONOGO_CLOCK]: gonogoClock({ ...ritual, db, clock, wake }), ...canaryTimers(canary), ...firstNightTimers(canary) },
     alertChannel: config.channels.deploys,
     // A timer's lease outlives its longest call to the deploy target, so another replica never runs a slow rollback step again.
     policy: { leaseMs: Math.max(DEFAULT_RETRY.leaseMs, 2 * config.deploy.timeout) },
   });
   await restoreCanaries(canary);
+  await restoreFirstNights(canary);
   const status = { db, mode: settings.mode.kind, configSource };
   const router = createRouter({ ...status, clock, log, wake: engine.wake, ritual });
   return { engine, router, status };

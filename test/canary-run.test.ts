@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherFacts } from '../src/app/gonogo/facts.ts';
 import { unconfiguredPager } from '../src/adapters/unconfigured-pager.ts';
 import { VirtualClock } from '../src/adapters/virtual-clock.ts';
+import { firstNightTimers } from '../src/app/first-night/timers.ts';
 import { canaryTimers } from '../src/app/canary/timers.ts';
 import { readCanary } from '../src/app/canary/record.ts';
 import { actOnCanary, releaseOneliner, restoreCanaries, rollbackCanary, startCanary, type CanaryDeps } from '../src/app/canary/run.ts';
@@ -77,7 +78,7 @@ describe('the canary on the simulated platform', () => {
       pager: unconfiguredPager,
       log,
       worker: 'w',
-      handlers: { [GONOGO_CLOCK]: gonogoClock(gonogo), ...canaryTimers(deps) },
+      handlers: { [GONOGO_CLOCK]: gonogoClock(gonogo), ...canaryTimers(deps), ...firstNightTimers(deps) },
       alertChannel: CHANNEL,
     });
     return { ritual, gonogo, deps, engine };
@@ -118,7 +119,7 @@ describe('the canary on the simulated platform', () => {
   }
 
   async function evidenceKinds(version: string) {
-    return (await db.query<{ kind: string }>("SELECT kind FROM evidence_file WHERE version = $1 AND kind LIKE 'canary-%' ORDER BY id", [version])).map((x) => x.kind);
+    return (await db.query<{ kind: string }>("SELECT kind FROM evidence_file WHERE version = $1 AND kind NOT LIKE 'preflight%' AND kind NOT LIKE 'gonogo%' AND kind NOT LIKE 'rollback-drill' ORDER BY id", [version])).map((x) => x.kind);
   }
 
   async function cardOf(id: number, at: Date) {
@@ -143,10 +144,15 @@ describe('the canary on the simulated platform', () => {
     expect('oneliner' in again && `${again.oneliner}\n_Sealed in \`${again.evidence}\`._`).toBe(oneliners[0]);
     expect(await releaseOneliner({ db, evidence }, 'v9.9.9')).toEqual({ missing: 'No canary has released v9.9.9: its one-liner is written when stage 5 passes.' });
     expect(oneliners[0]).toMatch(/^v1\.4\.0 canary: 1%→100% tüm aşamalar 6\/6 metrik geçer; rollback=0; p95=~1\d\dms, 5xx=0\.\d%, .*\.\n_Sealed in `v1\.4\.0\/.*-canary-oneliner\.md`\._$/);
-    expect(thread.filter((t) => /\| Stage \d · \d+ % \| .* \| Stage \d passed/.test(t))).toHaveLength(5);
-    expect(thread.filter((t) => t.includes('is released at 100 %'))).toHaveLength(1);
+    const minutes = thread.filter((t) => /^`\d\d:\d\d:\d\d UTC` \| Stage /.test(t));
+    expect(minutes.filter((t) => /\| Stage \d · \d+ % \| .* \| Stage \d passed/.test(t))).toHaveLength(5);
+    expect(minutes.filter((t) => t.includes('is released at 100 %'))).toHaveLength(1);
     expect(thread.some((t) => t.startsWith('*Stage 3 of 5 (25 %) passed*') && t.includes('✅ API p95: '))).toBe(true);
-    expect(await evidenceKinds('v1.4.0')).toEqual(['canary-stage-1', 'canary-stage-2', 'canary-stage-3', 'canary-stage-4', 'canary-stage-5', 'canary-oneliner']);
+    const kinds = await evidenceKinds('v1.4.0');
+    expect(kinds.filter((k) => k.startsWith('canary-'))).toEqual(['canary-stage-1', 'canary-stage-2', 'canary-stage-3', 'canary-stage-4', 'canary-stage-5', 'canary-oneliner']);
+    // the release started the first night in its own transaction: 31 snapshots, then the release note at T+24 h
+    expect(kinds.filter((k) => k.startsWith('first-night-snapshot-'))).toHaveLength(31);
+    expect(kinds.at(-1)).toBe('first-night-release-note');
     expect((await verifyEvidence(db, evidence, 'v1.4.0')).problems).toEqual([]);
     const card = await cardOf(id, r.clock.now());
     expect(card.text).toBe('Canary v1.4.0: ✅ Released');

@@ -81,10 +81,16 @@ describe('the command line', () => {
     expect(r.out).toMatch(/v1\.4\.0 canary: 1%→100% tüm aşamalar 6\/6 metrik geçer; rollback=0; p95=~1\d\dms, 5xx=0\.\d%/);
     expect(r.out.match(/First-night snapshot \d+\/31/g)).toHaveLength(31);
     const summary = JSON.parse(r.out.trim().split('\n').at(-1)!) as { outcome: string; messages: number; timersRun: number; virtualStart: string; virtualEnd: string };
-    expect(summary).toMatchObject({ outcome: 'released', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 25, intact: true }, messages: 53, timersRun: 32 });
-    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(26);
-    // 5 minutes of red-team ticks, 3.5 of the team-ready tick, votes and confirmation, the canary's 90, the first night's 24 h
-    expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((5 + 3.5 + 90 + 24 * 60) * 60_000 + 1);
+    expect(r.out).toContain('*Release note — v1.4.0*');
+    expect(r.out).toContain('*Mini RCA — v1.4.0 first night*');
+    expect(r.out).toContain('🔓 Freeze lifted for v1.4.0');
+    // Evidence: 25 files up to the release, then 31 first-night snapshots and the release note (and the manifest on disk).
+    // Messages: 20 up to the release, then 31 snapshots, the first-night card, the release note, the mini RCA, the freeze lift.
+    // Timers: 2 go/no-go clocks; the canary's 540 ticks (90 min every 10 s), 5 weights, 5 hold ends; 31 snapshots and the close.
+    expect(summary).toMatchObject({ outcome: 'released', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 57, intact: true }, messages: 55, timersRun: 584 });
+    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(58);
+    // 5 minutes of red-team ticks, 3.5 of the team-ready tick, votes and confirmation, the canary's 90, the first night's 24 h (closed at T+24h)
+    expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((5 + 3.5 + 90 + 24 * 60) * 60_000);
   });
 
   it('rolls back at stage 3 when p95 is degraded from there (exit 3), and refuses a bad fault with the usage', async () => {

@@ -45,7 +45,7 @@ export async function claimHeadRow(db: Sql, worker: string, now: Date, leaseMs: 
   const [row] = await db.query<{ id: number; stream: string; payload: OutboxItem; ref: string | null; attempts: number }>(
     `UPDATE outbox SET leased_by = $1, lease_until = $3, attempts = attempts + 1
      WHERE id = (SELECT o.id FROM outbox o
-                 WHERE o.state = 'pending' AND o.next_attempt_at <= $2 AND (o.lease_until IS NULL OR o.lease_until < $2)
+                 WHERE o.state = 'pending' AND o.next_attempt_at <= $2 AND (o.lease_until IS NULL OR o.lease_until <= $2)
                    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.stream = o.stream AND p.state = 'pending' AND p.id < o.id)
                  ORDER BY o.id LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING id, stream, payload, ref, attempts`,

@@ -42,7 +42,7 @@ export async function claimDueTimer(db: Sql, worker: string, now: Date, leaseMs:
   const [row] = await db.query<DueTimer>(
     `UPDATE timer SET leased_by = $1, lease_until = $3, attempts = attempts + 1
      WHERE id = (SELECT id FROM timer
-                 WHERE state = 'pending' AND due_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+                 WHERE state = 'pending' AND due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
                  ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING ${COLUMNS}`,
     [worker, now, new Date(now.getTime() + leaseMs)],

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { canaryTimers } from '../app/canary/timers.ts';
+import type { FirstNightDeps } from '../app/first-night/run.ts';
+import { firstNightTimers } from '../app/first-night/timers.ts';
 import { startCanary, type CanaryDeps } from '../app/canary/run.ts';
 import { GONOGO_CLOCK, gonogoClock } from '../app/gonogo/decide.ts';
 import { runPreflight } from '../app/preflight/run.ts';
@@ -17,17 +19,10 @@ import { evidenceKeyFrom } from '../evidence/key.ts';
 import { verifyEvidence } from '../evidence/verify.ts';
 import type { Writable } from 'node:stream';
 import { VirtualClock } from '../adapters/virtual-clock.ts';
-import { textCard } from '../chat/card.ts';
 import { Screen } from '../chat/console/screen.ts';
-import { fillQuery, IC_ROLE, type SparkConfig } from '../config/schema.ts';
-import { snapshotOffsets } from '../domain/cadence.ts';
+import { IC_ROLE, type SparkConfig } from '../config/schema.ts';
 import type { ChatDelivery } from '../engine/delivery.ts';
 import { createEngine } from '../engine/engine.ts';
-import { enqueue } from '../engine/outbox.ts';
-import type { TimerStep } from '../engine/timer-runner.ts';
-import { schedule, type TimerSpec } from '../engine/timers.ts';
-import { NoDataError } from '../ports/errors.ts';
-import type { MetricsSource } from '../ports/metrics.ts';
 import type { Fault } from '../sim/faults.ts';
 import { migrate } from '../store/migrate.ts';
 import { PGLITE_TEMPLATE } from '../store/open.ts';
@@ -43,28 +38,10 @@ export interface RehearsalSummary {
   evidence: { dir: string | null; files: number; intact: boolean };
   virtualStart: string;
   virtualEnd: string;
+  /** messages posted (card edits are not counted) */
   messages: number;
+  /** durable timers the engine ran to completion: the go/no-go clock, the canary's, the first night's */
   timersRun: number;
-}
-
-interface Measured {
-  name: string;
-  query: string;
-  unit: string;
-}
-
-async function readAll(metrics: MetricsSource, items: Measured[], fill: Parameters<typeof fillQuery>[1], at: Date): Promise<string> {
-  const parts = await Promise.all(
-    items.map(async (m) => {
-      try {
-        const v = await metrics.query(fillQuery(m.query, fill), at);
-        return `${m.name} ${Number(v.toFixed(2))}${m.unit === '%' ? '%' : ` ${m.unit}`}`;
-      } catch (err) {
-        return `${m.name} ${err instanceof NoDataError ? 'no data' : 'unreadable'}`;
-      }
-    }),
-  );
-  return parts.join(' · ');
 }
 
 const hhmm = (ms: number) => `${String(Math.floor(ms / 3_600_000)).padStart(2, '0')}:${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}`;
@@ -97,19 +74,14 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
   const screen = new Screen(output, since);
   const channel = config.channels.deploys;
   const ic = config.roles[IC_ROLE]?.[0] ?? 'rehearsal';
-  let timersRun = 0;
   // The rehearsal's audit chain lives in its in-memory database, so its evidence is verified here, before both go.
   const evidence = { dir: keepEvidenceIn ?? (await mkdtemp(join(tmpdir(), 'spark-rehearsal-'))), key: evidenceKeyFrom(randomBytes(32).toString('hex')) };
-
-  const post = (step: TimerStep, text: string) => {
-    timersRun++;
-    return step.commit((tx) => enqueue(tx, { kind: 'slack.post', channel, card: textCard(text), threadOf: `rehearsal:${version}` }, step.now));
-  };
 
   const log = pino({ level: 'silent' });
   const ritual = { config, host: 'rehearsal', evidence, sources: simulatedSources(sim), redteam: simulatedRedteamSources(), release: simReleaseFacts, nameOf: namesFrom(config) };
   const gonogoDeps = { ...ritual, db, clock, wake: () => undefined };
   const canaryDeps: CanaryDeps = { db, clock, log, config, evidence, metrics: ritual.sources.metrics, deploy: ritual.sources.deploy, nameOf: ritual.nameOf, wake: () => undefined };
+  const nightDeps: FirstNightDeps = { db, clock, log, config, evidence, metrics: ritual.sources.metrics, nameOf: ritual.nameOf, wake: () => undefined };
   const engine = createEngine({
     db,
     clock,
@@ -121,13 +93,7 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
     handlers: {
       [GONOGO_CLOCK]: gonogoClock(gonogoDeps),
       ...canaryTimers(canaryDeps),
-      snapshot: async (t, step) => {
-        const read = await readAll(sim.metrics, config.firstNight.checks, { version }, step.now);
-        await post(step, `First-night snapshot ${String(t.payload.n)}/${String(t.payload.of)}:\n${read}`);
-      },
-      'first-night-end': async (_t, step) => {
-        await post(step, 'First night over: 24 h at 100 %. Release note, mini RCA and freeze lift come with the first-night work.');
-      },
+      ...firstNightTimers(nightDeps),
     },
   });
 
@@ -140,23 +106,12 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
 
   const refused = await startCanary(canaryDeps, { version, actor: ic, channel });
   if (refused) screen.print(`${since()} ${refused}`);
+  // a release starts the first night in its own transaction: fast-forwarding runs the canary and the 24 h after it
   await engine.fastForward(clock);
-  const [run] = await db.query<{ status: string; finished_at: Date | null }>('SELECT status, finished_at FROM canary_run WHERE version = $1 ORDER BY id DESC LIMIT 1', [version]);
+  const [run] = await db.query<{ id: number; status: string }>('SELECT id, status FROM canary_run WHERE version = $1 ORDER BY id DESC LIMIT 1', [version]);
   const outcome = run?.status === 'released' ? 'released' : run?.status === 'rolled-back' ? 'rolled-back' : 'not-started';
 
-  if (outcome === 'released' && run?.finished_at) {
-    // The first night starts at the release.
-    const released = run.finished_at;
-    const offsets = snapshotOffsets(config.firstNight.cadence);
-    const timers: TimerSpec[] = offsets.map((o, i) => ({ kind: 'snapshot', key: `snapshot:${i + 1}`, dueAt: new Date(released.getTime() + o), payload: { n: i + 1, of: offsets.length } }));
-    timers.push({ kind: 'first-night-end', key: 'first-night-end', dueAt: new Date(released.getTime() + (offsets.at(-1) ?? 0) + 1) });
-    await db.transaction(async (tx) => {
-      const card = textCard(`*First night of ${version}* on the simulated platform, in virtual time: ${offsets.length} snapshots as durable timers.`);
-      await enqueue(tx, { kind: 'slack.post', channel, card, ref: `rehearsal:${version}` }, released);
-      for (const t of timers) await schedule(tx, t, released);
-    });
-    await engine.fastForward(clock);
-  }
+  const [timers] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM timer WHERE state = 'done'`);
   const verified = await verifyEvidence(db, evidence, version);
   await db.close();
   if (!keepEvidenceIn) await rm(evidence.dir, { recursive: true, force: true });
@@ -169,6 +124,6 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
     virtualStart: start.toISOString(),
     virtualEnd: clock.now().toISOString(),
     messages: screen.posted,
-    timersRun,
+    timersRun: timers?.n ?? 0,
   };
 }

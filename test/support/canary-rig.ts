@@ -12,6 +12,7 @@ import { slackDelivery } from '../../src/adapters/slack-delivery.ts';
 import { systemClock } from '../../src/adapters/system-clock.ts';
 import { unconfiguredPager } from '../../src/adapters/unconfigured-pager.ts';
 import type { CanaryDeps } from '../../src/app/canary/run.ts';
+import { firstNightTimers } from '../../src/app/first-night/timers.ts';
 import { canaryTimers } from '../../src/app/canary/timers.ts';
 import { actOnGonogo, GONOGO_CLOCK, gonogoClock, openGonogo, type GonogoDeps } from '../../src/app/gonogo/decide.ts';
 import { runPreflight } from '../../src/app/preflight/run.ts';
@@ -213,7 +214,7 @@ export function canaryBot(w: RigWiring & { chat: { slackUrl: string } | ChatDeli
     pager: unconfiguredPager,
     log,
     worker: w.worker,
-    handlers: { [GONOGO_CLOCK]: gonogoClock(gonogo), ...canaryTimers(deps) },
+    handlers: { [GONOGO_CLOCK]: gonogoClock(gonogo), ...canaryTimers(deps), ...firstNightTimers(deps) },
     alertChannel: config.channels.deploys,
     ...(w.leaseMs ? { policy: { leaseMs: w.leaseMs } } : {}),
   });

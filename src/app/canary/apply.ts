@@ -15,6 +15,7 @@ import { schedule } from '../../engine/timers.ts';
 import { appendAudit, type AuditEntry } from '../../evidence/audit.ts';
 import { writeEvidence, writeManifest } from '../../evidence/files.ts';
 import type { Sql } from '../../store/db.ts';
+import { startFirstNight } from '../first-night/run.ts';
 import { lockCanary, saveCanary } from './record.ts';
 import type { CanaryDeps } from './run.ts';
 import { minuteText, passedStage, rolledBackStage, stageEvidence, stageText, type StageResult } from './texts.ts';
@@ -37,7 +38,7 @@ export interface EventResult {
   sealed?: string;
 }
 
-type Deps = Pick<CanaryDeps, 'evidence' | 'nameOf'>;
+type Deps = Pick<CanaryDeps, 'evidence' | 'nameOf' | 'config'>;
 
 /** Evidence written in a committed transaction is listed in the version's manifest. */
 export async function sealManifest(deps: Pick<CanaryDeps, 'db' | 'evidence'>, r: EventResult | undefined): Promise<void> {
@@ -130,6 +131,7 @@ export async function performEffects(tx: Sql, deps: Deps, run: Run, before: Cana
         const file = await seal('canary-oneliner', `Canary ${version}: the release one-liner`, `${e.oneliner}\n`);
         await inThread(tx, run, `${e.oneliner}\n_Sealed in \`${file.path}\`._`, now);
         await audit(tx, deps, { at: now, actor: BOT, action: 'canary.released', version, details: { runId: run.id, oneliner: e.oneliner, evidence: file.path, sha256: file.sha256 } });
+        await startFirstNight(tx, deps, { runId: run.id, version, releasedAt: e.at, channel: run.channel }, now);
         break;
       }
     }
