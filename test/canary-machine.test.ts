@@ -219,6 +219,22 @@ describe('a healthy canary', () => {
     expect(timerSteps.every((st) => st.result.outcome.kind === 'unchanged')).toBe(true);
   });
 
+  it('watches a stage for its whole hold from the moment its weight is in place, not from the decision', () => {
+    const r = canary().run(10 * SEC);
+    expect(r.state.signals['api_p95']?.samples).toHaveLength(1);
+    // the deploy target took 40 s to set 1 %: the hold starts again then, and what the ticks saw before is dropped
+    const confirmed = r.apply({ type: 'weight-confirmed', stage: 1 }, 40 * SEC);
+    expect(confirmed.state.current).toMatchObject({ stage: 1, startedAt: T0 + 40 * SEC, holdEndsAt: T0 + 40 * SEC + 15 * MIN, requests: 0 });
+    expect(confirmed.state.signals['api_p95']?.samples).toEqual([]);
+    expect(confirmed.effects.filter((e) => e.type === 'schedule')).toEqual([{ type: 'schedule', at: T0 + 40 * SEC + 15 * MIN, what: 'hold-ended', stage: 1 }]);
+    expect(r.apply({ type: 'hold-ended', stage: 1 }, 15 * MIN).outcome.kind).toBe('unchanged');
+    r.run(16 * MIN);
+    expect(weights(r)).toEqual([[0, 1], [(15 * MIN + 40 * SEC) / MIN, 5]]);
+    // confirmed as the stage began, or for a stage that is over: nothing changes
+    expect(r.apply({ type: 'weight-confirmed', stage: 1 }).outcome.kind).toBe('unchanged');
+    expect(r.apply({ type: 'weight-confirmed', stage: 2 }, 15 * MIN + 40 * SEC).outcome.kind).toBe('unchanged');
+  });
+
   it('is analysed with the rules it started with: card updates, a bounded state', () => {
     const r = canary().run(50 * MIN);
     const json = JSON.stringify(r.state);

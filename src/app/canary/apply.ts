@@ -116,7 +116,7 @@ export async function performEffects(tx: Sql, deps: Deps, run: Run, before: Cana
         await schedule(tx, { kind: CANARY_TIMER.setWeight, key: `${ref}:weight:${e.stage}`, dueAt: now, payload: { runId: run.id, stage: e.stage, weight: e.weight } }, now);
         break;
       case 'schedule':
-        await schedule(tx, { kind: CANARY_TIMER.holdEnded, key: `${ref}:hold-ended:${e.stage}`, dueAt: new Date(e.at), payload: { runId: run.id, stage: e.stage } }, now);
+        await schedule(tx, { kind: CANARY_TIMER.holdEnded, key: `${ref}:hold-ended:${e.stage}:${e.at}`, dueAt: new Date(e.at), payload: { runId: run.id, stage: e.stage } }, now);
         break;
       case 'start-rollback':
         await scheduleRollbackStep(tx, run.id, state.rollback?.attempts ?? 1, 0, now);

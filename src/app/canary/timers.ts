@@ -64,6 +64,7 @@ export function canaryTimers(deps: CanaryDeps): Record<string, TimerHandler> {
         const details = { runId: id, stage, weight };
         if ('ok' in r) {
           await audit(tx, deps, { at: step.now, actor: BOT, action: 'canary.weight-set', version: state.version, details });
+          result = await applyEvent(tx, deps, id, { type: 'weight-confirmed', stage }, step.now);
           return;
         }
         await audit(tx, deps, { at: step.now, actor: BOT, action: 'canary.weight-failed', version: state.version, details: { ...details, error: r.failed } });

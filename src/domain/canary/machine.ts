@@ -70,6 +70,8 @@ export function apply(s: CanaryState, e: CanaryEvent, now: Date, nameOf: NameOf 
       return tick(s, e, t);
     case 'hold-ended':
       return holdEnded(s, e.stage, t);
+    case 'weight-confirmed':
+      return weightSet(s, e.stage, t);
     case 'pause':
       return pause(s, e.by, e.reason, t, nameOf);
     case 'resume':
@@ -180,6 +182,20 @@ function tick(s: CanaryState, e: TickSamples, t: number): Applied {
 
   if (t >= cur.holdEndsAt) return next.paused ? holdEndedWhilePaused(s, next, t) : judge(s, next, t, []);
   return done(s, next, t, []);
+}
+
+/**
+ * The stage's traffic is at its weight only from now: its hold and its measurements start again here, so a slow
+ * deploy call never shortens the time the new weight is watched, nor counts what the old weight served.
+ */
+function weightSet(s: CanaryState, stage: number, t: number): Applied {
+  const cur = s.current;
+  if (!isActive(s.phase) || !cur || cur.stage !== stage) return unchanged(s, `Stage ${stage} is no longer the canary's stage.`);
+  if (t <= cur.startedAt) return unchanged(s, 'The weight was set as the stage began.');
+  const hold = s.rules.stages[stage - 1]?.hold ?? 0;
+  const current = { ...cur, startedAt: t, holdEndsAt: t + hold, requests: 0 };
+  const next: CanaryState = { ...s, current, signals: Object.fromEntries(Object.entries(s.signals).map(([id, track]) => [id, newStage(track)])) };
+  return done(s, next, t, s.phase === 'running' ? [{ type: 'schedule', at: current.holdEndsAt, what: 'hold-ended', stage }] : []);
 }
 
 function holdEnded(s: CanaryState, stage: number, t: number): Applied {

@@ -138,6 +138,8 @@ export type CanaryEvent =
   | ({ type: 'tick' } & TickSamples)
   /** the caller's timer for `schedule { what: 'hold-ended' }` fired */
   | { type: 'hold-ended'; stage: number }
+  /** the deploy target confirmed the stage's weight: the stage is observed from now */
+  | { type: 'weight-confirmed'; stage: number }
   | { type: 'pause'; by: string; reason?: string }
   | { type: 'resume'; by: string }
   /** skip the rest of the hold; `stage` is the stage the IC saw, so a double press promotes once */
