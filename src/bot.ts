@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { systemClock } from './adapters/system-clock.ts';
+import { pagerdutyEvents } from './adapters/pagerduty-events.ts';
 import { unconfiguredPager } from './adapters/unconfigured-pager.ts';
 import { VirtualClock } from './adapters/virtual-clock.ts';
 import { consolePeople } from './chat/console/people.ts';
@@ -34,6 +35,10 @@ import { pruneOld } from './app/housekeeping.ts';
 import { postgresCoordinator, startWallClockJobs } from './engine/wall-clock.ts';
 import type { Pager } from './ports/pager.ts';
 import { createSimPlatform } from './sim/platform.ts';
+
+/** PagerDuty's Events API v2 when a routing key is set; otherwise every page is refused, parked and said in Slack. */
+const pagerOf = ({ pagerduty }: Settings): Pager =>
+  pagerduty ? pagerdutyEvents({ routingKey: pagerduty.routingKey, ...(pagerduty.eventsUrl ? { eventsUrl: pagerduty.eventsUrl } : {}) }) : unconfiguredPager;
 
 export interface BotOptions {
   settings: Settings;
@@ -112,7 +117,7 @@ export async function runBot(opts: BotOptions): Promise<void> {
     release: configuredReleaseFacts(config, process.env),
     nameOf: namesFrom(config),
   };
-  const { engine, router, status } = await wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), unconfiguredPager, ritual, opts);
+  const { engine, router, status } = await wire(db, systemClock, slackDelivery(mode.botToken, settings.slackApiUrl), pagerOf(settings), ritual, opts);
   const metrics = createMetrics(db, systemClock);
   engine.start();
   const jobs = startWallClockJobs(

@@ -14,6 +14,8 @@ export interface Settings {
   hmacKey: string | undefined;
   /** Prometheus's HTTP API; in server modes the checks and the canary read nothing without it. */
   prometheusUrl: string | undefined;
+  /** Events API v2; without it a page is refused and parked, and the channel is told nobody was paged */
+  pagerduty: { routingKey: string; eventsUrl: string | undefined } | undefined;
   logLevel: string;
 }
 
@@ -46,6 +48,10 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
     return { ok: false, problem: `EVIDENCE_HMAC_KEY is missing: ${mode.kind === 'http' ? 'HTTP' : 'Socket'} mode seals evidence with it (e.g. openssl rand -hex 32)` };
   }
   const slackApiUrl = value('SLACK_API_URL');
+  const routingKey = value('PAGERDUTY_ROUTING_KEY');
+  if (routingKey !== undefined && routingKey.length !== 32) {
+    return { ok: false, problem: `PAGERDUTY_ROUTING_KEY must be the 32-character integration key of an Events API v2 integration (got ${routingKey.length} characters)` };
+  }
   return {
     ok: true,
     settings: {
@@ -56,6 +62,7 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
       evidenceDir: value('EVIDENCE_DIR') ?? 'evidence',
       hmacKey,
       prometheusUrl: value('PROMETHEUS_URL'),
+      pagerduty: routingKey ? { routingKey, eventsUrl: value('PAGERDUTY_EVENTS_URL') } : undefined,
       logLevel: value('LOG_LEVEL') ?? 'info',
     },
   };

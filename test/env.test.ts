@@ -36,4 +36,14 @@ describe('the environment decides the mode', () => {
     const r = readSettings({ SLACK_API_URL: 'http://127.0.0.1:9/api' });
     expect(r.ok && r.settings.slackApiUrl).toBe('http://127.0.0.1:9/api/');
   });
+
+  it('pages through PagerDuty with a 32-character routing key, and refuses any other, without printing it', () => {
+    const key = 'R0UT1NGKEY0123456789abcdefABCDEF';
+    const r = readSettings({ PAGERDUTY_ROUTING_KEY: key, PAGERDUTY_EVENTS_URL: 'http://127.0.0.1:9' });
+    expect(r.ok && r.settings.pagerduty).toEqual({ routingKey: key, eventsUrl: 'http://127.0.0.1:9' });
+    expect(readSettings({}).ok && (readSettings({}) as { settings: { pagerduty: unknown } }).settings.pagerduty).toBeUndefined();
+    const refused = problem({ PAGERDUTY_ROUTING_KEY: 'short-secret-key' });
+    expect(refused).toBe('PAGERDUTY_ROUTING_KEY must be the 32-character integration key of an Events API v2 integration (got 16 characters)');
+    expect(refused).not.toContain('short-secret-key');
+  });
 });
