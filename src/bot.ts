@@ -11,6 +11,7 @@ import { restoreCanaries, type CanaryDeps } from './app/canary/run.ts';
 import { canaryTimers } from './app/canary/timers.ts';
 import { restoreFirstNights } from './app/first-night/run.ts';
 import { firstNightTimers } from './app/first-night/timers.ts';
+import { hourlyEvidence } from './app/first-night/hourly.ts';
 import { GONOGO_CLOCK, gonogoClock } from './app/gonogo/decide.ts';
 import { configuredReleaseFacts } from './app/gonogo/sources.ts';
 import { namesFrom, type Ritual } from './app/ritual.ts';
@@ -131,6 +132,15 @@ export async function runBot(opts: BotOptions): Promise<void> {
           const engineRows = await pruneOld(db, now);
           const evidenceFiles = await db.transaction((tx) => pruneEvidence(tx, evidence, now, config.evidence.retentionDays, 'spark-housekeeping'));
           log.info({ ...engineRows, evidence: evidenceFiles }, 'housekeeping done');
+        },
+      },
+      {
+        name: 'first-night-hourly',
+        cron: '0 * * * *',
+        timezone: config.timezone,
+        run: async () => {
+          const versions = await hourlyEvidence({ ...ritual, db, clock: systemClock });
+          if (versions.length > 0) log.info({ versions }, 'first-night hourly evidence sealed');
         },
       },
     ],

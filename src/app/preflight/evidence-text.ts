@@ -1,7 +1,7 @@
 import type { Finding, RunVerdict } from '../../domain/preflight/finding.ts';
 import type { SealedFile } from '../../evidence/files.ts';
 
-const OUTCOME = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skipped: 'SKIPPED' } as const;
+export const OUTCOME = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skipped: 'SKIPPED' } as const;
 
 /** The human-readable evidence file of one check. */
 export function checkEvidence(e: { runId: number; number: number; finding: Finding; ms: number }): string {

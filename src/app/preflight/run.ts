@@ -42,7 +42,7 @@ export interface PreflightResult {
   files: SealedFile[];
 }
 
-async function runCheck(check: PreflightCheck, ctx: CheckContext, timeoutMs: number): Promise<Finding> {
+export async function runCheck(check: PreflightCheck, ctx: CheckContext, timeoutMs: number): Promise<Finding> {
   try {
     return await withTimeout(check.run(ctx), timeoutMs);
   } catch (err) {
