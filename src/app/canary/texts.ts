@@ -2,14 +2,12 @@
  * What the canary writes in its card's thread and in its evidence files: the war-room minutes, one result per
  * stage with the golden signals, and the rollback procedure's steps.
  */
-import type { Comparison, Signal } from '../../config/schema.ts';
-import { formatValue } from '../../domain/canary/format.ts';
+import type { Signal } from '../../config/schema.ts';
+import { formatValue, SIGN } from '../../domain/canary/format.ts';
 import type { NameOf } from '../../domain/canary/machine.ts';
 import { limitOf, type SignalStatus } from '../../domain/canary/signals.ts';
 import type { CanaryState, Minute, StageRecord } from '../../domain/canary/state.ts';
 
-/** How a comparison reads in front of a threshold: `≤ 200ms`. */
-export const SIGN: Record<Comparison, string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>' };
 const MARK = { pass: '✅', fail: '❌', 'no-data': '❔' } as const;
 
 const time = (iso: string) => `${iso.slice(11, 19)} UTC`;

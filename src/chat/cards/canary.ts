@@ -1,4 +1,4 @@
-import { SIGN } from '../../app/canary/texts.ts';
+import { SIGN } from '../../domain/canary/format.ts';
 import { formatDurationShort, formatValue } from '../../domain/canary/format.ts';
 import type { NameOf } from '../../domain/canary/machine.ts';
 import { compare } from '../../domain/canary/sample.ts';

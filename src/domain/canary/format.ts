@@ -7,7 +7,10 @@
  * (`0.04%`), so a small non-zero rate never reads as zero.
  */
 import { formatDuration } from '../../config/duration.ts';
-import type { Unit } from '../../config/schema.ts';
+import type { Comparison, Unit } from '../../config/schema.ts';
+
+/** How a comparison reads next to its threshold: `≤ 200ms`. */
+export const SIGN: Record<Comparison, string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>' };
 
 interface Label {
   label: string;

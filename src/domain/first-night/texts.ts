@@ -9,7 +9,7 @@
  * carry Slack mentions and links (`<@U123>`), which escaping would break.
  */
 import type { Comparison, Unit } from '../../config/schema.ts';
-import { formatDurationShort, formatValue } from '../canary/format.ts';
+import { formatDurationShort, formatValue, SIGN } from '../canary/format.ts';
 import type { Verdict } from '../canary/signals.ts';
 import { inFastCadence, isOver, nextDueOffset, plannedCount, type NightRules, type NightState } from './schedule.ts';
 import type { BreachRecord, CheckResult, NightSummary, SnapshotResult, Trend } from './snapshot.ts';
@@ -17,8 +17,6 @@ import type { BreachRecord, CheckResult, NightSummary, SnapshotResult, Trend } f
 /** Slack's limit on a section block's text. */
 export const SLACK_TEXT_LIMIT = 3000;
 
-/** How a comparison reads in front of a threshold (as the canary's texts write it): `< 200ms`. */
-const SIGN: Record<Comparison, string> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>' };
 const MARK: Record<Verdict, string> = { pass: '✅', fail: '❌', 'no-data': '⚠️' };
 /** How many breaches a release note or an RCA lists before `… and N more`. */
 const MAX_LISTED = 10;
