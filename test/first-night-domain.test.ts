@@ -21,7 +21,9 @@ import { checkLine, miniRca, nightLine, offsetText, releaseNote, snapshotPost, s
 
 const cfg = defaultConfig();
 const CHECKS = cfg.firstNight.checks;
-const RULES = nightRules(cfg.firstNight.cadence);
+const RULES = nightRules(cfg.firstNight);
+/** The default night with another cadence after a breach. */
+const afterBreach = (every: number) => nightRules({ ...cfg.firstNight, afterBreach: { ...cfg.firstNight.afterBreach, every } });
 const t = (d: string): number => {
   const v = parseDuration(d);
   if (v === undefined) throw new Error(`bad duration ${d}`);
@@ -106,7 +108,7 @@ describe('first-night schedule', () => {
     expect(Math.max(...dues)).toBe(t('24h'));
 
     // with a fast cadence that does not divide the hour, the last fast snapshot is cut to the end
-    const slow = nightRules(cfg.firstNight.cadence, { fastEveryMs: t('25m') });
+    const slow = afterBreach(t('25m'));
     const cut = walk(slow, (o) => o < t('23h'));
     expect(T(cut.slice(-4))).toEqual(['T+23h', 'T+23h25m', 'T+23h50m', 'T+24h']);
     expect(cut.filter((o) => o > t('24h'))).toEqual([]);
@@ -116,7 +118,7 @@ describe('first-night schedule', () => {
   });
 
   it('the fast interval is a parameter (every 10 min)', () => {
-    const fast10 = nightRules(cfg.firstNight.cadence, { fastEveryMs: t('10m') });
+    const fast10 = afterBreach(t('10m'));
     const dues = walk(fast10, (o) => o !== t('7h'));
     const i = dues.indexOf(t('7h'));
     expect(T(dues.slice(i, i + 4))).toEqual(['T+7h', 'T+7h10m', 'T+7h20m', 'T+8h']);
@@ -165,9 +167,9 @@ describe('first-night schedule', () => {
   });
 
   it('refuses a cadence or a fast interval that cannot make a schedule', () => {
-    expect(() => nightRules([])).toThrow(/no snapshot/);
-    expect(() => nightRules(cfg.firstNight.cadence, { fastEveryMs: 0 })).toThrow(/positive/);
-    expect(() => nightRules(cfg.firstNight.cadence, { cleanRunsToRecover: 0 })).toThrow(/clean runs/);
+    expect(() => nightRules({ ...cfg.firstNight, cadence: [] })).toThrow(/no snapshot/);
+    expect(() => afterBreach(0)).toThrow(/positive/);
+    expect(() => nightRules({ ...cfg.firstNight, afterBreach: { every: t('15m'), cleanInARow: 0 } })).toThrow(/clean runs/);
   });
 });
 

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/adapters/virtual-clock.ts';
-import { FREEZE_MARGIN_MS, firstFit, freezeRefusal, plannedDuration, schemaChangeOf } from '../src/app/freeze.ts';
+import { firstFit, freezeRefusal, plannedDuration, schemaChangeOf } from '../src/app/freeze.ts';
 import { simulatedSources } from '../src/app/preflight/sources.ts';
 import { namesFrom, type Ritual } from '../src/app/ritual.ts';
 import { simulatedRedteamSources } from '../src/app/redteam/sources.ts';
@@ -45,7 +45,7 @@ const ASSUMED = 'it is treated as a schema change because preflight.prisma.schem
 
 describe('the planned duration of a canary', () => {
   it('is the sum of the stage holds plus the 15-minute margin', () => {
-    expect(plannedDuration(unknown)).toEqual({ ms: 105 * MIN, holdsMs: 90 * MIN, marginMs: FREEZE_MARGIN_MS, text: '1h45m (stage holds 1h30m + 15m margin)' });
+    expect(plannedDuration(unknown)).toEqual({ ms: 105 * MIN, holdsMs: 90 * MIN, marginMs: unknown.freeze.canaryMargin, text: '1h45m (stage holds 1h30m + 15m margin)' });
     const short = configSchema.parse({ stages: [{ weight: 50, hold: '10m' }, { weight: 100, hold: '20m' }] });
     expect(plannedDuration(short).ms).toBe(45 * MIN);
   });

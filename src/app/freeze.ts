@@ -9,15 +9,6 @@ import type { Clock } from '../domain/clock.ts';
 import { type ChangeFreeze, formatTime, type FreezeState, freezeState, judgeDeploy } from '../domain/freeze.ts';
 import { formatSpan } from '../domain/freeze/calendar.ts';
 
-/**
- * Added to the stage holds to plan a canary's duration. A hold is only the least a stage runs: a stage short of
- * `canary.minRequestsPerStage` extends, one without data holds until the no-data limit (2 m by default), each
- * promotion waits for the next analysis tick, and a breach in the last stage still has its rollback to run.
- * Fifteen minutes covers these on a healthy platform (one default hold's worth); a paused canary is not covered,
- * it is a person's choice to run on.
- */
-export const FREEZE_MARGIN_MS = 15 * 60_000;
-
 /** Where the config says whether the release changes the schema. */
 export const SCHEMA_CHANGE_KEY = 'preflight.prisma.schemaChange';
 
@@ -47,11 +38,12 @@ export interface PlannedDuration {
   text: string;
 }
 
-/** A canary's planned duration: the sum of the configured stage holds, plus {@link FREEZE_MARGIN_MS}. */
+/** A canary's planned duration: the sum of the configured stage holds, plus freeze.canaryMargin. */
 export function plannedDuration(config: SparkConfig): PlannedDuration {
   const holdsMs = config.stages.reduce((sum, s) => sum + s.hold, 0);
-  const ms = holdsMs + FREEZE_MARGIN_MS;
-  return { ms, holdsMs, marginMs: FREEZE_MARGIN_MS, text: `${formatDuration(ms)} (stage holds ${formatDuration(holdsMs)} + ${formatDuration(FREEZE_MARGIN_MS)} margin)` };
+  const marginMs = config.freeze.canaryMargin;
+  const ms = holdsMs + marginMs;
+  return { ms, holdsMs, marginMs, text: `${formatDuration(ms)} (stage holds ${formatDuration(holdsMs)} + ${formatDuration(marginMs)} margin)` };
 }
 
 export interface FreezePlan {

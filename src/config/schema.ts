@@ -614,6 +614,7 @@ const baseSchema = z.strictObject({
           { from: '18h', to: '24h', every: '1h' },
         ]),
       checks: z.array(firstNightCheckSchema).prefault(DEFAULT_FIRST_NIGHT_CHECKS),
+      afterBreach: z.strictObject({ every: positiveDuration.prefault('15m'), cleanInARow: wholeNumber(1).default(2) }).prefault({}),
     })
     .prefault({}),
   freeze: z
@@ -630,6 +631,7 @@ const baseSchema = z.strictObject({
       holidays: z.array(isoDate).prefault(DEFAULT_HOLIDAYS),
       dstReferenceZones: z.array(zone).prefault(['Europe/London', 'America/New_York']),
       dstMorningWindow: windowSchema('06:00', '10:00'),
+      canaryMargin: duration.prefault('15m'),
     })
     .prefault({}),
   escalation: z

@@ -68,7 +68,7 @@ export async function startFirstNight(tx: Sql, deps: Pick<FirstNightDeps, 'confi
     night: NIGHT_START,
     summary: emptyNight(),
     previous: {},
-    rules: nightRules(deps.config.firstNight.cadence),
+    rules: nightRules(deps.config.firstNight),
     checks: deps.config.firstNight.checks.map((c) => ({ ...c })),
   };
   const id = await insertNight(tx, { version: req.version, runId: req.runId, channel: req.channel, releasedAt, state, at: now });

@@ -4,8 +4,8 @@
  *
  * - Normally the snapshots follow the cadence's offsets (`snapshotOffsets`: the defaults give 31, T+15m …
  *   T+24h).
- * - After a breach (a snapshot that is not clean) the cadence turns fast: every `fastEveryMs` (15 min by
- *   default) from the breach, until `cleanRunsToRecover` (2) clean snapshots in a row; then the normal cadence
+ * - After a breach (a snapshot that is not clean) the cadence turns fast: every `fastEveryMs` (config
+ *   firstNight.afterBreach) from the breach, until `cleanRunsToRecover` clean snapshots in a row; then the normal cadence
  *   resumes at its next offset after the last snapshot. A new breach during the fast cadence starts the count
  *   again. The fast cadence is never slower than the normal one: the next snapshot is the earlier of the two.
  * - A breach the app sees between snapshots (`breachSeen`) switches to the fast cadence from that moment.
@@ -18,11 +18,8 @@
  * the moment the timer fired (no drift); one taken late (`takenAtMs`, e.g. after a restart) counts at the
  * latest due offset it had reached, so the snapshots missed meanwhile are skipped rather than fired in a burst.
  */
-import type { CadenceWindow } from '../../config/schema.ts';
+import type { SparkConfig } from '../../config/schema.ts';
 import { snapshotOffsets } from '../cadence.ts';
-
-export const DEFAULT_FAST_EVERY_MS = 15 * 60_000;
-export const DEFAULT_CLEAN_RUNS_TO_RECOVER = 2;
 
 export interface NightRules {
   /** the normal cadence's offsets, ascending; the last is the end of the night */
@@ -33,10 +30,10 @@ export interface NightRules {
   cleanRunsToRecover: number;
 }
 
-export function nightRules(cadence: CadenceWindow[], opts: { fastEveryMs?: number; cleanRunsToRecover?: number } = {}): NightRules {
-  const offsets = snapshotOffsets(cadence);
-  const fastEveryMs = opts.fastEveryMs ?? DEFAULT_FAST_EVERY_MS;
-  const cleanRunsToRecover = opts.cleanRunsToRecover ?? DEFAULT_CLEAN_RUNS_TO_RECOVER;
+export function nightRules(firstNight: Pick<SparkConfig['firstNight'], 'cadence' | 'afterBreach'>): NightRules {
+  const offsets = snapshotOffsets(firstNight.cadence);
+  const fastEveryMs = firstNight.afterBreach.every;
+  const cleanRunsToRecover = firstNight.afterBreach.cleanInARow;
   if (offsets.length === 0) throw new RangeError('the first-night cadence gives no snapshot');
   if (offsets.some((o, i) => i > 0 && o <= (offsets[i - 1] as number))) throw new RangeError('the first-night cadence must be ascending');
   if (!(fastEveryMs > 0) || !Number.isFinite(fastEveryMs)) throw new RangeError(`the fast cadence must be a positive duration, got ${fastEveryMs}`);
