@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { configuredDeployTarget } from '../src/app/deploy/target.ts';
 import { parseConfigText } from '../src/config/load.ts';
 import { ROLLBACK_STEPS } from '../src/ports/deploy.ts';
 import { SourceError } from '../src/ports/errors.ts';
+import { signatureProblem } from './fakes/deploy-webhook-platform.ts';
 import { freePort } from './support/bot-process.ts';
 
 const SECRET = 'whsec_5f0c2b8e9d7a4163b2e1c0f9a8d7e6b5';
@@ -42,12 +42,8 @@ async function platform(answer: (payload: Payload, received: Received[]) => Answ
       res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
     const refuse = (why: string) => (refused.push(why), reply({ status: 401, body: why }));
 
-    const timestamp = req.headers['x-spark-timestamp'];
-    if (typeof timestamp !== 'string' || !/^\d+$/.test(timestamp)) return refuse('no timestamp');
-    if (Math.abs(Date.now() / 1000 - Number(timestamp)) > REPLAY_WINDOW_S) return refuse('stale timestamp');
-    const expected = Buffer.from(`v1=${createHmac('sha256', SECRET).update(Buffer.concat([Buffer.from(`${timestamp}.`), raw])).digest('hex')}`);
-    const given = Buffer.from(String(req.headers['x-spark-signature'] ?? ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse('bad signature');
+    const problem = signatureProblem(req.headers, raw, SECRET);
+    if (problem) return refuse(problem);
 
     const body = raw.toString('utf8');
     const payload = JSON.parse(body) as Payload;

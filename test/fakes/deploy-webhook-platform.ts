@@ -11,6 +11,20 @@ import type { AddressInfo } from 'node:net';
 
 const REPLAY_WINDOW_S = 5 * 60;
 
+/**
+ * Why a webhook request fails the contract's signature check (`X-Spark-Timestamp`, within five minutes, and
+ * `X-Spark-Signature: v1=HMAC-SHA256(secret, "<timestamp>.<body>")`), or undefined when it passes.
+ */
+export function signatureProblem(headers: IncomingHttpHeaders, raw: Buffer, secret: string): string | undefined {
+  const timestamp = headers['x-spark-timestamp'];
+  if (typeof timestamp !== 'string' || !/^\d+$/.test(timestamp)) return 'no timestamp';
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > REPLAY_WINDOW_S) return 'stale timestamp';
+  const expected = Buffer.from(`v1=${createHmac('sha256', secret).update(Buffer.concat([Buffer.from(`${timestamp}.`), raw])).digest('hex')}`);
+  const given = Buffer.from(String(headers['x-spark-signature'] ?? ''));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad signature';
+  return undefined;
+}
+
 export type WebhookPayload = Record<string, unknown> & { action: string };
 
 export interface WebhookCall {
@@ -75,12 +89,8 @@ export async function startDeployWebhookPlatform(opts: { secret: string; stable:
       res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
     const refuse = (why: string) => (refused.push(why), reply({ status: 401, body: why }));
 
-    const timestamp = req.headers['x-spark-timestamp'];
-    if (typeof timestamp !== 'string' || !/^\d+$/.test(timestamp)) return refuse('no timestamp');
-    if (Math.abs(Date.now() / 1000 - Number(timestamp)) > REPLAY_WINDOW_S) return refuse('stale timestamp');
-    const expected = Buffer.from(`v1=${createHmac('sha256', secret).update(Buffer.concat([Buffer.from(`${timestamp}.`), raw])).digest('hex')}`);
-    const given = Buffer.from(String(req.headers['x-spark-signature'] ?? ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse('bad signature');
+    const problem = signatureProblem(req.headers, raw, secret);
+    if (problem) return refuse(problem);
 
     const payload = JSON.parse(raw.toString('utf8')) as WebhookPayload;
     calls.push({ at, headers: req.headers, payload });
