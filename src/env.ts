@@ -16,6 +16,8 @@ export interface Settings {
   prometheusUrl: string | undefined;
   /** Events API v2; without it a page is refused and parked, and the channel is told nobody was paged */
   pagerduty: { routingKey: string; eventsUrl: string | undefined } | undefined;
+  /** the REST API, to name who is on call (PAGERDUTY_API_TOKEN) */
+  pagerdutyApi: { token: string; apiUrl: string | undefined } | undefined;
   logLevel: string;
 }
 
@@ -52,6 +54,7 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
   if (routingKey !== undefined && routingKey.length !== 32) {
     return { ok: false, problem: `PAGERDUTY_ROUTING_KEY must be the 32-character integration key of an Events API v2 integration (got ${routingKey.length} characters)` };
   }
+  const apiToken = value('PAGERDUTY_API_TOKEN');
   return {
     ok: true,
     settings: {
@@ -63,6 +66,7 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
       hmacKey,
       prometheusUrl: value('PROMETHEUS_URL'),
       pagerduty: routingKey ? { routingKey, eventsUrl: value('PAGERDUTY_EVENTS_URL') } : undefined,
+      pagerdutyApi: apiToken ? { token: apiToken, apiUrl: value('PAGERDUTY_API_URL') } : undefined,
       logLevel: value('LOG_LEVEL') ?? 'info',
     },
   };

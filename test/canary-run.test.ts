@@ -10,6 +10,7 @@ import { VirtualClock } from '../src/adapters/virtual-clock.ts';
 import { firstNightTimers } from '../src/app/first-night/timers.ts';
 import { canaryTimers } from '../src/app/canary/timers.ts';
 import { readCanary } from '../src/app/canary/record.ts';
+import { actOnIncident } from '../src/app/incident/run.ts';
 import { actOnCanary, releaseOneliner, restoreCanaries, rollbackCanary, startCanary, type CanaryDeps } from '../src/app/canary/run.ts';
 import { GONOGO_CLOCK, gonogoClock, type GonogoDeps } from '../src/app/gonogo/decide.ts';
 import type { Source } from '../src/app/preflight/check.ts';
@@ -94,7 +95,7 @@ describe('the canary on the simulated platform', () => {
     const sim = createSimPlatform({ config, clock, faults });
     const rec = recordingChat();
     const bot = bootBot(clock, sim, rec, opts.deploy);
-    const thread = () => rec.posts().filter((p) => p.threadTs !== undefined).map((p) => p.text);
+    const thread = () => rec.posts().filter((p) => p.threadTs !== undefined && p.channel === CHANNEL).map((p) => p.text);
     const weights = (version: string) => sim.deploy.calls.flatMap((c) => (c.call === 'setWeight' && c.version === version ? [c.weightPercent] : []));
     return { clock, sim, rec, thread, weights, ...bot };
   }
@@ -156,7 +157,8 @@ describe('the canary on the simulated platform', () => {
     expect((await verifyEvidence(db, evidence, 'v1.4.0')).problems).toEqual([]);
     const card = await cardOf(id, r.clock.now());
     expect(card.text).toBe('Canary v1.4.0: ✅ Released');
-    expect(card.blocks.some((b) => b.type === 'buttons')).toBe(false);
+    // released: the canary's own buttons are gone; declaring an incident stays open to anyone through the first night
+    expect(card.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons.map((x) => x.label) : []))).toEqual(['Declare incident']);
     const [{ pending }] = (await db.query<{ pending: number }>("SELECT count(*)::int AS pending FROM timer WHERE kind LIKE 'canary.%' AND state <> 'done'")) as [{ pending: number }];
     expect(pending).toBe(0);
   });
@@ -184,7 +186,16 @@ describe('the canary on the simulated platform', () => {
     expect(thread.some((t) => /\| Rolled back in \ds: v1\.3\.2 is healthy/.test(t))).toBe(true);
     const calls = r.sim.deploy.calls.filter((c) => c.call === 'rollbackStep' || c.call === 'health').map((c) => (c.call === 'rollbackStep' ? `${c.step} ${c.from}→${c.to}` : c.call));
     expect(calls).toEqual([...ROLLBACK_STEPS.map((s) => `${s} v1.4.1→v1.3.2`), 'health']);
-    expect(await evidenceKinds('v1.4.1')).toEqual(['canary-stage-1', 'canary-stage-2', 'canary-stage-3']);
+    // the auto-rollback opened an incident, pre-filled with the trigger and the canary's stages, sealed with the rest
+    const [incident] = await db.query<{ seq: number; id: string; status: string; origin: string }>("SELECT seq, id, status, origin FROM incident WHERE version = 'v1.4.1'");
+    expect(incident).toMatchObject({ status: 'open', origin: 'auto-rollback' });
+    expect(await evidenceKinds('v1.4.1')).toEqual(['canary-stage-1', 'canary-stage-2', 'canary-stage-3', `incident-opened-${incident!.seq}`]);
+    const opened = r.rec.posts().find((p) => p.channel === config.channels.incidents && p.threadTs !== undefined && p.text.startsWith(`*${incident!.id}*`));
+    expect(opened?.text).toContain('Trigger *api_p95_high* (API p95 above 400 ms for 5 min) held 300 s of 300 s');
+    expect(opened?.text).toMatch(/\| 2 · 5 % \| .* \| stage passed/);
+    // while it is open no canary starts; resolved, the next one may
+    expect(await startCanary(r.deps, { version: 'v1.4.9', actor: IC, channel: CHANNEL })).toContain(`incident ${incident!.id} (SEV2, linked to v1.4.1) is open: no canary starts until it is resolved`);
+    expect(await actOnIncident(r.deps, Number(incident!.seq), { type: 'resolve', by: IC })).toBeUndefined();
     expect((await verifyEvidence(db, evidence, 'v1.4.1')).problems).toEqual([]);
     const card = await cardOf(id, r.clock.now());
     expect(card.text).toBe('Canary v1.4.1: ⏪ Rolled back');
@@ -299,6 +310,8 @@ describe('the canary on the simulated platform', () => {
     const thread = r.thread();
     expect(thread.some((t) => t.includes('| Rolling back from stage 2 (5 %): rolled back by Mehmet Demir: order rejections climbing on the canary'))).toBe(true);
     expect(thread.filter((t) => t.startsWith('✅ Rollback step'))).toHaveLength(6);
+    // a person's rollback opens no incident by itself: they know, and may open one
+    expect(await db.query("SELECT id FROM incident WHERE version = 'v1.4.6'")).toEqual([]);
     expect(await rollbackCanary(r.deps, { actor: IC })).toBe('No canary is running: there is nothing to roll back.');
   });
 

@@ -69,10 +69,17 @@ describe('the command line', () => {
     }
   });
 
-  it('rehearses v1.4.0 in virtual time: preflight, red team, go/no-go with simulated people, a judged canary that releases, 31 first-night snapshots, a JSON summary', async () => {
+  it('rehearses v1.4.0 in virtual time: the run of show, preflight, red team, go/no-go with simulated people, a judged canary that releases, 31 first-night snapshots, a JSON summary', async () => {
     const evidenceDir = tempDir('spark-cli-rehearsal-');
     const r = await run(['rehearse', 'v1.4.0', '--json', '--evidence-dir', evidenceDir]);
     expect(r.code).toBe(0);
+    // The run of show: every step posted at its virtual time, T-0 thirty minutes after it was scheduled.
+    expect(r.out).toMatch(/T\+00:00 Ayşe Kaya: \/spark runofshow v1\.4\.0 \d{4}-\d\d-\d\d \d\d:\d\d\n┌─ T\+00:00 #spark-deploys · message 1\n│ ━━ Run of show v1\.4\.0 ━━/);
+    for (const [at, step] of [['00:00', '🧊 *T-30 · Change freeze*'], ['00:10', '🚨 *T-20 · War room opens*'], ['00:20', '🔎 *T-10 · Preflight*'], ['00:20', '💥 *T-10 · Micro blast-radius test*: ⏭ skipped: set runOfShow.blastRadius.url'], ['00:25', '🛡 *T-5 · Red team*'], ['00:28', '🟢 *T-2 · Green button*'], ['00:30', '🚀 *T-0 · v1.4.0*: GO is recorded']]) {
+      expect(r.out).toMatch(new RegExp(`┌─ T\\+${at} #spark-deploys · message \\d+\\n│ ${step!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+    expect(r.out).toContain('T+00:30 Ayşe Kaya presses Start canary');
+    expect(r.out).toMatch(/✅ \*Over\*: the change freeze was lifted at \d{4}-\d\d-\d\d \d\d:\d\d Europe\/Istanbul/);
     expect(r.out).toContain('Ready, with warnings* — 9 pass · 1 warn · 0 fail · 0 skipped');
     for (const n of [1, 2, 3, 4, 5]) expect(r.out).toContain(`Stage ${n} of 5 at`);
     expect(r.out).toContain('Red team v1.4.0 ✅ passed (15 pass · 0 warn · 0 fail · 0 skipped)');
@@ -84,19 +91,35 @@ describe('the command line', () => {
     expect(r.out).toContain('*Release note — v1.4.0*');
     expect(r.out).toContain('*Mini RCA — v1.4.0 first night*');
     expect(r.out).toContain('🔓 Freeze lifted for v1.4.0');
-    // Evidence: 25 files up to the release, then 31 first-night snapshots and the release note (and the manifest on disk).
-    // Messages: 20 up to the release, then 31 snapshots, the first-night card, the release note, the mini RCA, the freeze lift.
-    // Timers: 2 go/no-go clocks; the canary's 540 ticks (90 min every 10 s), 5 weights, 5 hold ends; 31 snapshots and the close.
-    expect(summary).toMatchObject({ outcome: 'released', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 57, intact: true }, messages: 55, timersRun: 584 });
-    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(58);
-    // 5 minutes of red-team ticks, 3.5 of the team-ready tick, votes and confirmation, the canary's 90, the first night's 24 h (closed at T+24h)
-    expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((5 + 3.5 + 90 + 24 * 60) * 60_000);
+    // Evidence: 25 files up to the release and the blast-radius test's, then 31 first-night snapshots and the release note
+    // (and the manifest on disk).
+    // Messages: the run of show's card and its 7 step posts, 20 up to the release, then 31 snapshots, the first-night card,
+    // the release note, the mini RCA, the freeze lift.
+    // Timers: the run of show's 7 steps; 2 go/no-go clocks; the canary's 540 ticks (90 min every 10 s), 5 weights, 5 hold
+    // ends; 31 snapshots and the close.
+    expect(summary).toMatchObject({ outcome: 'released', preflight: 'ready-with-warnings', gonogo: 'go', evidence: { dir: evidenceDir, files: 58, intact: true }, messages: 63, timersRun: 591 });
+    expect(readdirSync(join(evidenceDir, 'v1.4.0'))).toHaveLength(59);
+    // The countdown's 30 minutes (the people act within it), the canary's 90, the first night's 24 h (closed at T+24h)
+    expect(Date.parse(summary.virtualEnd) - Date.parse(summary.virtualStart)).toBe((30 + 90 + 24 * 60) * 60_000);
   });
 
   it('rolls back at stage 3 when p95 is degraded from there (exit 3), and refuses a bad fault with the usage', async () => {
     const r = await run(['rehearse', 'v1.4.0', '--inject', 'p95@3']);
     expect(r.code).toBe(3);
     expect(r.out).toContain('Rolling back from stage 3 (25 %): trigger api_p95_high fired');
+    // the incident it opened, its page and its escalation, each at its virtual time
+    const at = (pattern: RegExp) => pattern.exec(r.out)?.[1];
+    const opened = at(/(T\+\d\d:\d\d) #spark-incidents · message \d+\n│ ━━ INC-1 · SEV2 · Auto-rollback of v1\.4\.0 at stage 3/);
+    const paged = at(/(T\+\d\d:\d\d) 📟 PagerDuty trigger INC-1 \(error, L1\)/);
+    const l2 = at(/(T\+\d\d:\d\d) 📟 PagerDuty trigger INC-1 \(error, L2\)/);
+    const minutes = (t: string | undefined) => (t ? Number(t.slice(2, 4)) * 60 + Number(t.slice(5)) : NaN);
+    expect(paged).toBe(opened);
+    expect(minutes(l2) - minutes(opened)).toBe(15);
+    expect(r.out).toMatch(/<@U0DEVOPS> <@U0CTO> L2: INC-1 is not mitigated after 15m/);
+    expect(r.out).toContain('Mitigated by Ayşe Kaya after 20m: traffic back on the stable version. The escalation stops (L3 was due at +30m).');
+    expect(r.out).toMatch(/📟 PagerDuty resolve INC-1/);
+    expect(r.out).toContain('file INC-1-report-draft.md');
+    expect(r.out).not.toContain('L3: INC-1');
     const bad = await run(['rehearse', 'v1.4.0', '--inject', 'latency@9']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('unknown signal');

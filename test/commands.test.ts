@@ -19,7 +19,11 @@ describe('the /spark grammar', () => {
     expect(parseCommand(' PREFLIGHT  v1.4.0-rc.1 ')).toEqual({ ok: true, command: { name: 'preflight', version: 'v1.4.0-rc.1' } });
     expect(parseCommand('rollback p95 at 420 ms')).toEqual({ ok: true, command: { name: 'rollback', reason: 'p95 at 420 ms' } });
     expect(parseCommand('rollback')).toEqual({ ok: true, command: { name: 'rollback', reason: undefined } });
-    expect(parseCommand('incident 5xx spike')).toEqual({ ok: true, command: { name: 'incident', summary: '5xx spike' } });
+    expect(parseCommand('incident 5xx spike')).toEqual({ ok: true, command: { name: 'incident', summary: '5xx spike', severity: 'SEV2' } });
+    expect(parseCommand('incident sev1 v1.4.0 order API down')).toEqual({ ok: true, command: { name: 'incident', summary: 'order API down', severity: 'SEV1', version: 'v1.4.0' } });
+    expect(parseCommand('action add INC-3 alert on rejections <@U0DEVOPS|mehmet>')).toEqual({ ok: true, command: { name: 'action-add', incident: 3, text: 'alert on rejections', owner: 'U0DEVOPS' } });
+    expect(parseCommand('action done inc-3 a2')).toEqual({ ok: true, command: { name: 'action-done', incident: 3, item: 'A2' } });
+    expect(parseCommand('action list')).toEqual({ ok: true, command: { name: 'action-list' } });
     expect(parseCommand('runofshow v1.4.0 2026-11-25 21:30')).toEqual({ ok: true, command: { name: 'runofshow', version: 'v1.4.0', at: '2026-11-25 21:30' } });
     expect(parseCommand('runofshow cancel')).toEqual({ ok: true, command: { name: 'runofshow-cancel' } });
     expect(parseCommand('')).toEqual({ ok: true, command: { name: 'help' } });
@@ -50,6 +54,10 @@ describe('the /spark grammar', () => {
     expect(problem('preflight v1.4.0 now')).toContain('too many words');
     expect(problem('status please')).toContain('`please` was not expected');
     expect(problem('incident')).toContain('a summary is missing');
+    expect(problem('incident SEV4 db down')).toContain('`SEV4` is not a severity: use SEV1, SEV2, SEV3');
+    expect(problem('action add alert on rejections')).toContain('name the incident first: type `/spark action add INC-3');
+    expect(problem('action done INC-3')).toContain('name the incident and the item: type `/spark action done INC-3 A1`');
+    expect(problem('action close INC-3 A1')).toContain('`close` is not something to do with action items');
     expect(problem('runofshow v1.4.0 9pm')).toContain('`9pm` is not a start time');
   });
 });

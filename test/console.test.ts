@@ -88,9 +88,16 @@ describe('the console surface', () => {
     expect(out).toContain('only to Zeynep Arslan (CTO)');
   });
 
-  it('says a command that is not built yet changes nothing', async () => {
-    const out = await session(['/spark incident checkout is down']);
-    expect(out).toContain('`/spark incident` is not available in this build yet. Nothing was changed.');
+  it('opens an incident with one card in #spark-incidents, and its buttons act for the person pressing them', async () => {
+    const out = await session(['/spark incident SEV1 v1.9.0 checkout is down', '/as on-call', '1', '/spark action add INC-1 alert on checkout errors', '/spark action list INC-1', '/spark status']);
+    expect(out).toContain('INC-1 is open in #spark-incidents and the first level is being paged. No canary starts until it is resolved.');
+    expect(out).toContain('┌─ #spark-incidents · message 1\n│ ━━ INC-1 · SEV1 · checkout is down ━━');
+    expect(out).toContain('<@U0ONCALL> INC-1 (SEV1, v1.9.0) opened by Ayşe Kaya: checkout is down — L1: paging the on-call engineer (Deniz Aydın).');
+    expect(out).toContain('*Deniz Aydın*: Acknowledged by Deniz Aydın after 0s: no more re-pages.');
+    expect(out).toContain('🟠 *Acknowledged*: SEV1 at L1, acknowledged by Deniz Aydın; L2 in 15m unless mitigated');
+    expect(out).toContain('│ *INC-1* action items (1 open):\n│ ⬜ *A1* alert on checkout errors');
+    expect(out.match(/#spark-incidents · message \d+\n/g)).toHaveLength(1);
+    expect(out).toContain('• INC-1 SEV1 v1.9.0: checkout is down · acknowledged at L1 · no canary starts until it is resolved');
   });
 
   it('runs the ten preflight checks on the simulator, updates one card, and seals the evidence', async () => {

@@ -37,6 +37,12 @@ describe('the environment decides the mode', () => {
     expect(r.ok && r.settings.slackApiUrl).toBe('http://127.0.0.1:9/api/');
   });
 
+  it('asks PagerDuty who is on call with PAGERDUTY_API_TOKEN', () => {
+    const r = readSettings({ PAGERDUTY_API_TOKEN: 'y_NbAkKc66ryYTWUXYEu', PAGERDUTY_API_URL: 'http://127.0.0.1:9' });
+    expect(r.ok && r.settings.pagerdutyApi).toEqual({ token: 'y_NbAkKc66ryYTWUXYEu', apiUrl: 'http://127.0.0.1:9' });
+    expect(readSettings({}).ok && (readSettings({}) as { settings: { pagerdutyApi: unknown } }).settings.pagerdutyApi).toBeUndefined();
+  });
+
   it('pages through PagerDuty with a 32-character routing key, and refuses any other, without printing it', () => {
     const key = 'R0UT1NGKEY0123456789abcdefABCDEF';
     const r = readSettings({ PAGERDUTY_ROUTING_KEY: key, PAGERDUTY_EVENTS_URL: 'http://127.0.0.1:9' });

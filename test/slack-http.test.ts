@@ -51,6 +51,7 @@ describe('the bot in Slack HTTP mode, against a loopback Slack', () => {
     expect(JSON.stringify(post.body.blocks)).toContain('No release in progress');
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/spark_ack_duration_seconds_count\{kind="command"\} [1-9]/);
+    expect(metrics).toMatch(/^spark_commands_total\{command="status"\} 1$/m);
   });
 
   it('runs /spark preflight in #spark-deploys: one card updated in place, and the evidence listed in its thread', async () => {

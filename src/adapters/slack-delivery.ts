@@ -1,24 +1,8 @@
-import { WebAPIPlatformError, WebAPIRateLimitedError, WebClient, type Logger as SlackLogger } from '@slack/web-api';
+import { WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import { toBlockKit } from '../chat/blockkit.ts';
-import { RateLimitedError, RefusedError, type ChatDelivery } from '../engine/delivery.ts';
-
-// Slack errors that trying again will not mend (https://api.slack.com/methods/chat.postMessage#errors).
-const PERMANENT = new Set([
-  'channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'invalid_blocks_format', 'msg_too_long',
-  'no_text', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'missing_scope', 'message_not_found',
-  'cant_update_message', 'edit_window_closed', 'user_not_in_channel', 'invalid_arguments', 'restricted_action',
-]);
-
-const MARKER_EVENT = 'spark_outbox';
-
-/** Turns Slack's errors into the outbox's: later (429), never (a permanent refusal), or try again. */
-function translated(err: unknown): unknown {
-  if (err instanceof WebAPIRateLimitedError) return new RateLimitedError(err.retryAfter * 1000, `Slack rate limit; retry after ${err.retryAfter} s`);
-  if (err instanceof WebAPIPlatformError && PERMANENT.has(err.data.error)) return new RefusedError(`Slack refused: ${err.data.error}`);
-  return err;
-}
-
-const call = <T>(p: Promise<T>): Promise<T> => p.catch((err: unknown) => Promise.reject(translated(err)));
+import type { ChatDelivery } from '../engine/delivery.ts';
+import { call, MARKER_EVENT } from './slack-errors.ts';
+import { openWarRoom } from './slack-war-room.ts';
 
 /**
  * The outbox's Slack adapter. Retries are the outbox's (durable, with backoff), so the client itself never retries,
@@ -71,5 +55,6 @@ export function slackDelivery(token: string, slackApiUrl: string | undefined, lo
       const shared = (await recent(channel, threadTs)).flatMap((m) => m.files ?? []).find((f) => f.name === filename);
       return shared?.id ? { channel, fileId: shared.id } : undefined;
     },
+    openWarRoom: (room) => openWarRoom(client, room),
   };
 }

@@ -2,6 +2,9 @@ import { outboxCounts, parkedRows, type OutboxCounts, type ParkedRow } from '../
 import { timerCounts, type TimerCounts } from '../engine/timers.ts';
 import type { Db } from '../store/db.ts';
 import { latestRuns, type LatestRun } from './preflight/store.ts';
+import { activeRuns, type StoredRun } from './run-of-show/record.ts';
+import { openIncidents } from './incident/record.ts';
+import type { IncidentState } from '../domain/incident/state.ts';
 import { schemaState } from '../store/migrate.ts';
 
 export interface StatusReport {
@@ -15,6 +18,10 @@ export interface StatusReport {
   parked: ParkedRow[];
   /** The latest preflight of each version, newest first. */
   preflights: LatestRun[];
+  /** The runs of show counting down, or past T-0 with their change freeze on; soonest T-0 first. */
+  runsOfShow: StoredRun[];
+  /** Incidents not closed yet (unresolved, or their post-mortem or an action item open), oldest first. */
+  incidents: IncidentState[];
 }
 
 export interface StatusContext {
@@ -24,12 +31,14 @@ export interface StatusContext {
 }
 
 export async function readStatus({ db, mode, configSource }: StatusContext, at: Date): Promise<StatusReport> {
-  const [schema, timers, outbox, parked, preflights] = await Promise.all([
+  const [schema, timers, outbox, parked, preflights, runsOfShow, incidents] = await Promise.all([
     schemaState(db),
     timerCounts(db, at),
     outboxCounts(db, at),
     parkedRows(db, 5),
     latestRuns(db, 5),
+    activeRuns(db),
+    openIncidents(db),
   ]);
   return {
     at,
@@ -40,5 +49,7 @@ export async function readStatus({ db, mode, configSource }: StatusContext, at: 
     outbox,
     parked,
     preflights,
+    runsOfShow,
+    incidents: incidents.map((i) => i.state),
   };
 }

@@ -1,4 +1,4 @@
-import type { Block, Button, Card, Modal } from './card.ts';
+import type { Block, Button, Card, Modal, ModalField } from './card.ts';
 
 // Block Kit limits (https://api.slack.com/reference/block-kit/blocks): longer text is cut, never rejected by Slack.
 const LIMIT = { blocks: 50, header: 150, section: 3000, field: 2000, fields: 10, buttonText: 75, value: 2000, actions: 25, context: 3000 };
@@ -67,6 +67,17 @@ export function toBlockKit(card: Card): { text: string; blocks: SlackBlock[] } {
 
 /** Where a modal's one input sits in Slack's view state. */
 export const MODAL_INPUT = { blockId: 'input', actionId: 'text' } as const;
+/** A further field's block: `field:<id>`, its element's action_id `value`. */
+export const MODAL_FIELD = { blockPrefix: 'field:', actionId: 'value' } as const;
+
+const option = (o: string) => ({ text: plain(o, 75), value: o.slice(0, 150) });
+
+function fieldBlock(f: ModalField): Record<string, unknown> {
+  const element = f.options
+    ? { type: 'static_select', action_id: MODAL_FIELD.actionId, options: f.options.slice(0, 100).map(option), ...(f.initial && f.options.includes(f.initial) ? { initial_option: option(f.initial) } : {}) }
+    : { type: 'plain_text_input', action_id: MODAL_FIELD.actionId, ...(f.initial ? { initial_value: f.initial } : {}) };
+  return { type: 'input', block_id: `${MODAL_FIELD.blockPrefix}${f.id}`, optional: f.optional ?? false, label: plain(f.label, 2000), element };
+}
 
 // https://api.slack.com/reference/surfaces/views: title and submit ≤ 24 characters, private_metadata ≤ 3000.
 export function toModalView(m: Modal): Record<string, unknown> {
@@ -90,6 +101,7 @@ export function toModalView(m: Modal): Record<string, unknown> {
           ...(m.input.placeholder ? { placeholder: plain(m.input.placeholder, 150) } : {}),
         },
       },
+      ...(m.fields ?? []).map(fieldBlock),
     ],
   };
 }

@@ -24,7 +24,17 @@ export interface Card {
   blocks: Block[];
 }
 
-/** A form with one text input (a NO-GO reason, a note), opened by a button press and submitted to the router. */
+/** A further input of a form: a line of text, or one choice of a few. */
+export interface ModalField {
+  id: string;
+  label: string;
+  /** a select offers these; without them the field is a line of text */
+  options?: string[];
+  initial?: string;
+  optional?: boolean;
+}
+
+/** A form with one text input (a NO-GO reason, a note) and maybe a few more fields, opened by a button press and submitted to the router. */
 export interface Modal {
   /** routes the submission */
   callbackId: string;
@@ -34,6 +44,7 @@ export interface Modal {
   metadata: string;
   intro: string;
   input: { label: string; placeholder?: string; multiline?: boolean };
+  fields?: ModalField[];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../domain/incident/state.ts';
 import { VERSION } from '../domain/version.ts';
 
 /** The `/spark` grammar: every subcommand, its arguments, and one line of help. */
@@ -26,9 +27,12 @@ export type Command =
   | { name: 'canary'; version: string; override?: string }
   | { name: 'rollback'; reason: string | undefined }
   | { name: 'drill'; version: string; note: string }
-  | { name: 'incident'; summary: string }
+  | { name: 'incident'; summary: string; severity: Severity; version?: string }
+  | { name: 'action-add'; incident: number; text: string; owner?: string }
+  | { name: 'action-list'; incident?: number }
+  | { name: 'action-done'; incident: number; item: string }
   | { name: 'runofshow'; version: string; at: string }
-  | { name: 'runofshow-cancel' };
+  | { name: 'runofshow-cancel'; version?: string };
 
 type Words = string[];
 
@@ -48,7 +52,16 @@ const versionArg = <N extends 'preflight' | 'redteam' | 'gonogo' | 'evidence' | 
 };
 
 const runOfShow = z.array(z.string()).transform((words, ctx): Command => {
-  if (words.length === 1 && words[0] === 'cancel') return { name: 'runofshow-cancel' };
+  if (words[0]?.toLowerCase() === 'cancel') {
+    const cancelExample = '/spark runofshow cancel v1.4.0';
+    if (words.length === 1) return { name: 'runofshow-cancel' };
+    const which = version(cancelExample).safeParse(words[1]);
+    if (!which.success || words.length > 2) {
+      ctx.addIssue({ code: 'custom', message: `\`${words.slice(1).join(' ')}\` was not expected after cancel: type \`/spark runofshow cancel\`, or \`${cancelExample}\` to name the version` });
+      return z.NEVER;
+    }
+    return { name: 'runofshow-cancel', version: which.data };
+  }
   const example = '/spark runofshow v1.4.0 21:30';
   const [v, ...when] = words;
   const checked = version(example).safeParse(v);
@@ -108,6 +121,63 @@ const drill = z.array(z.string()).transform((words, ctx): Command => {
   return { name: 'drill', version: checked.data, note: rest(note) };
 });
 
+/** `/spark incident [SEV1|SEV2|SEV3] [version] <summary>`: SEV2 unless said; a version links it to the release. */
+const incident = z.array(z.string()).transform((words, ctx): Command => {
+  const example = '/spark incident SEV2 v1.4.0 5xx spike on the order API';
+  let rest = [...words];
+  const sev = rest[0]?.toUpperCase();
+  const severity = SEVERITIES.find((x) => x === sev);
+  if (severity) rest = rest.slice(1);
+  else if (sev && /^SEV\d+$/.test(sev)) {
+    ctx.addIssue({ code: 'custom', message: `\`${rest[0]}\` is not a severity: use ${SEVERITIES.join(', ')}, e.g. \`${example}\`` });
+    return z.NEVER;
+  }
+  const version = rest[0] !== undefined && VERSION.test(rest[0]) ? rest[0] : undefined;
+  if (version) rest = rest.slice(1);
+  const summary = rest.join(' ').trim();
+  if (!summary) {
+    ctx.addIssue({ code: 'custom', message: `a summary is missing: type \`${example}\`` });
+    return z.NEVER;
+  }
+  return { name: 'incident', summary, severity: severity ?? 'SEV2', ...(version ? { version } : {}) };
+});
+
+const INCIDENT_ID = /^INC-(\d+)$/i;
+/** `<@U0OWNER>` or `<@U0OWNER|name>`, as Slack escapes a mention in a command. */
+const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+
+/** `/spark action add|list|done`: the incident's action items, tracked until they are done. */
+const action = z.array(z.string()).transform((words, ctx): Command => {
+  const [verb = '', id, ...rest] = words;
+  const problem = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  const seq = id !== undefined ? INCIDENT_ID.exec(id)?.[1] : undefined;
+  switch (verb.toLowerCase()) {
+    case 'list':
+      if (id === undefined) return { name: 'action-list' };
+      if (!seq || rest.length > 0) return problem(`\`${words.slice(1).join(' ')}\` is not an incident: type \`/spark action list INC-3\`, or \`/spark action list\` for every open incident`);
+      return { name: 'action-list', incident: Number(seq) };
+    case 'add': {
+      const example = '/spark action add INC-3 add an alert on order rejections <@U0OWNER>';
+      if (!seq) return problem(`name the incident first: type \`${example}\``);
+      const owner = rest.length > 1 ? MENTION.exec(rest.at(-1) ?? '')?.[1] : undefined;
+      const text = (owner ? rest.slice(0, -1) : rest).join(' ').trim();
+      if (!text) return problem(`say what is to be done: type \`${example}\``);
+      return { name: 'action-add', incident: Number(seq), text, ...(owner ? { owner } : {}) };
+    }
+    case 'done': {
+      const example = '/spark action done INC-3 A1';
+      const item = rest[0]?.toUpperCase();
+      if (!seq || !item || !/^A\d+$/.test(item) || rest.length > 1) return problem(`name the incident and the item: type \`${example}\``);
+      return { name: 'action-done', incident: Number(seq), item };
+    }
+    default:
+      return problem(`\`${verb || '(nothing)'}\` is not something to do with action items: type \`/spark action add INC-3 <what> [@owner]\`, \`/spark action list\` or \`/spark action done INC-3 A1\``);
+  }
+});
+
 export const COMMANDS: CommandSpec[] = [
   { name: 'help', usage: '/spark help', summary: 'this list', schema: noArgs('help', '/spark help') },
   { name: 'preflight', usage: '/spark preflight <version>', summary: 'run the ten pre-deploy checks and seal their evidence', schema: versionArg('preflight') },
@@ -135,19 +205,21 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'freeze', usage: '/spark freeze', summary: 'the freeze state now, the next window, and why', schema: noArgs('freeze', '/spark freeze') },
   {
     name: 'incident',
-    usage: '/spark incident <summary>',
-    summary: 'open an incident in #spark-incidents and page the on-call engineer',
-    schema: z
-      .array(z.string())
-      .transform(rest)
-      .pipe(z.string().min(1, { error: 'a summary is missing: type `/spark incident 5xx spike on order API`' }))
-      .transform((summary) => ({ name: 'incident' as const, summary })),
+    usage: '/spark incident [SEV1|SEV2|SEV3] [version] <summary>',
+    summary: 'open an incident in #spark-incidents and page the on-call engineer (SEV2 unless said; a version blocks canaries until it is resolved)',
+    schema: incident,
+  },
+  {
+    name: 'action',
+    usage: '/spark action add <INC-n> <what> [@owner] | list [INC-n] | done <INC-n> <A1>',
+    summary: "an incident's action items, tracked until done",
+    schema: action,
   },
   { name: 'evidence', usage: '/spark evidence <version>', summary: "verify a release's evidence files and audit chain", schema: versionArg('evidence') },
   { name: 'oneliner', usage: '/spark oneliner <version>', summary: "print the release one-liner from the canary's measured values", schema: versionArg('oneliner') },
   {
     name: 'runofshow',
-    usage: '/spark runofshow <version> <HH:MM> | cancel',
+    usage: '/spark runofshow <version> <HH:MM | YYYY-MM-DD HH:MM> | cancel [version]',
     summary: 'schedule the T-30 … T-0 countdown (Europe/Istanbul time), or cancel it',
     schema: runOfShow,
   },

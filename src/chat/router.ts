@@ -5,6 +5,12 @@ import { runPreflight } from '../app/preflight/run.ts';
 import { startRedteam, type RedteamDeps } from '../app/redteam/run.ts';
 import type { Ritual } from '../app/ritual.ts';
 import { recordDrill } from '../app/rollback-drill.ts';
+import { cancelRunOfShow, changeFreezes, scheduleRunOfShow, type RunOfShowDeps } from '../app/run-of-show/run.ts';
+import { runOfShowButtons } from './buttons/run-of-show.ts';
+import { actOnIncident, declareIncident, type IncidentDeps } from '../app/incident/run.ts';
+import { openIncidents, readIncident } from '../app/incident/record.ts';
+import { actionListText } from '../app/incident/texts.ts';
+import { incidentButtons } from './buttons/incident.ts';
 import { canaryButtons } from './buttons/canary.ts';
 import { gonogoButtons } from './buttons/gonogo.ts';
 import { said, targetOf, type ButtonHandler } from './buttons/handler.ts';
@@ -55,6 +61,8 @@ export interface SubmitInput {
   callbackId: string;
   metadata: string;
   value: string;
+  /** the form's further fields, by id */
+  fields?: Record<string, string>;
   userId: string;
   deliveryId?: string;
 }
@@ -75,6 +83,18 @@ export function createRouter(deps: RouterDeps): Router {
   const gonogo: GonogoDeps = { ...ritual, db, clock, wake: deps.wake };
   const redteam: RedteamDeps = { ...ritual, sources: ritual.redteam, db, clock, log, wake: deps.wake };
   const canary: CanaryDeps = { ...ritual, metrics: ritual.sources.metrics, deploy: ritual.sources.deploy, db, clock, log, wake: deps.wake };
+  const runOfShow: RunOfShowDeps = { ...ritual, db, clock, log, wake: deps.wake };
+  const incident: IncidentDeps = { ...ritual, db, clock, log, wake: deps.wake };
+
+  async function actionList(seq: number | undefined): Promise<string> {
+    if (seq === undefined) {
+      const open = await openIncidents(db);
+      if (open.length === 0) return 'No incident is open, and none has an action item open.';
+      return open.map((i) => actionListText(i.state, ritual.nameOf)).join('\n\n');
+    }
+    const found = await readIncident(db, seq);
+    return found ? actionListText(found.state, ritual.nameOf) : `There is no incident INC-${seq}: \`/spark action list\` shows the open ones.`;
+  }
 
   /**
    * Records the delivery and what it makes the bot say, in one transaction: a Slack retry of the
@@ -138,19 +158,33 @@ export function createRouter(deps: RouterDeps): Router {
         return NOTHING;
       }
       case 'freeze': {
-        // The run of show's change freezes (T-30 to the freeze lift) are not recorded yet: only the calendar's windows.
-        const card = freezeCard(freezeView({ config: ritual.config, clock }, []));
+        const card = freezeCard(freezeView({ config: ritual.config, clock }, await changeFreezes(db)));
         await once(input.deliveryId, 'command', [{ kind: 'slack.post', channel: input.channelId, card }]);
         return NOTHING;
       }
-      default:
-        return onlyToAsker(
-          textCard(`\`/spark ${command.name.replace('-cancel', ' cancel')}\` is not available in this build yet. Nothing was changed.`),
+      case 'incident':
+        return said(
+          await declareIncident(incident, { summary: command.summary, severity: command.severity, version: command.version, actor: input.userId, deliveryId: input.deliveryId }),
         );
+      case 'action-add': {
+        const event = { type: 'add-action' as const, by: input.userId, text: command.text, ...(command.owner ? { owner: command.owner } : {}) };
+        return said((await actOnIncident(incident, command.incident, event, input.deliveryId)) ?? `Added to INC-${command.incident}: see its thread in ${ritual.config.channels.incidents}.`);
+      }
+      case 'action-done':
+        return said(
+          (await actOnIncident(incident, command.incident, { type: 'done-action', by: input.userId, id: command.item }, input.deliveryId)) ??
+            `${command.item} of INC-${command.incident} is done.`,
+        );
+      case 'action-list':
+        return said(await actionList(command.incident));
+      case 'runofshow':
+        return said(await scheduleRunOfShow(runOfShow, { version: command.version, at: command.at, actor: input.userId, channel: ritual.config.channels.deploys, deliveryId: input.deliveryId }));
+      case 'runofshow-cancel':
+        return said(await cancelRunOfShow(runOfShow, { version: command.version, actor: input.userId, deliveryId: input.deliveryId }));
     }
   }
 
-  const cards: ButtonHandler[] = [gonogoButtons(gonogo), redteamButtons(redteam, gonogo), canaryButtons(canary)];
+  const cards: ButtonHandler[] = [gonogoButtons(gonogo), redteamButtons(redteam, gonogo), canaryButtons(canary), incidentButtons(incident), runOfShowButtons(runOfShow)];
 
   return {
     opensModal: (actionId) => cards.some((c) => c.opensForm.includes(actionId)),

@@ -6,9 +6,10 @@ import { parseFault } from '../sim/faults.ts';
 import { UsageError } from './usage.ts';
 import { firstFit } from '../app/freeze.ts';
 import { formatTime } from '../domain/freeze.ts';
+import { leadOf } from '../domain/run-of-show/timeline.ts';
 
-/** Preflight, red team and votes take the rehearsal about nine virtual minutes before the canary starts. */
-const REHEARSAL_LEAD_MS = 15 * 60_000;
+/** The run of show counts down before the canary starts: its lead, and a minute to reach a whole minute. */
+const rehearsalLeadMs = (config: SparkConfig) => leadOf(config.runOfShow.offsets) + 60_000;
 import { VERSION } from '../domain/version.ts';
 
 
@@ -29,8 +30,8 @@ export async function rehearse(args: string[], config: SparkConfig, out: Writabl
     if (!fault.ok) throw new UsageError(`rehearse: --inject ${inject}: ${fault.error}`);
     return fault.fault;
   });
-  // The canary starts after the preflight, the red team and the vote: the rehearsal begins where it may start.
-  const start = firstFit(config, now, REHEARSAL_LEAD_MS) ?? now;
+  // The canary starts after the run of show's countdown: the rehearsal begins where it may start.
+  const start = firstFit(config, now, rehearsalLeadMs(config)) ?? now;
   if (start > now) out.write(`The freeze windows would refuse a canary now; the rehearsal starts at ${formatTime(start, config.freeze.timezone)} (virtual time).\n`);
   const summary = await rehearseDemo(version, config, out, start, parsed.values['evidence-dir'], faults);
   if (parsed.values.json) out.write(`${JSON.stringify(summary)}\n`);

@@ -544,6 +544,50 @@ const DEFAULT_EXPECTED_FLAGS: Record<string, boolean | string> = {
   'ui.new-order-ticket': false,
 };
 
+/** The run of show's steps before T-0 (RITUAL §7), in the order they come: each offset is how long before T-0. */
+export const RUN_OF_SHOW_STEPS = ['changeFreeze', 'warRoom', 'preflight', 'redTeam', 'greenButton'] as const;
+
+const runOfShowSchema = z
+  .strictObject({
+    offsets: z
+      .strictObject({
+        changeFreeze: positiveDuration.prefault('30m'),
+        warRoom: positiveDuration.prefault('20m'),
+        preflight: positiveDuration.prefault('10m'),
+        redTeam: positiveDuration.prefault('5m'),
+        greenButton: positiveDuration.prefault('2m'),
+      })
+      .superRefine((o, ctx) => {
+        RUN_OF_SHOW_STEPS.forEach((step, i) => {
+          const before = RUN_OF_SHOW_STEPS[i - 1];
+          if (before !== undefined && o[step] >= o[before]) {
+            ctx.addIssue({ code: 'custom', path: [step], message: `must be closer to T-0 than ${before} (${formatDuration(o[before])}), got ${formatDuration(o[step])}` });
+          }
+        });
+      })
+      .prefault({}),
+    blastRadius: z
+      .strictObject({
+        url: target.optional(),
+        duration: positiveDuration.prefault('30s').refine((ms) => ms <= 5 * 60_000, { error: (iss) => `a micro test runs at most 5m, got ${formatDuration(Number(iss.input))}` }),
+        concurrency: wholeNumber(1).default(4).refine((n) => n <= 64, { error: (iss) => `at most 64 requests at once, got ${describeValue(iss.input)}` }),
+        requestTimeout: positiveDuration.prefault('5s'),
+        thresholds: z
+          .strictObject({
+            p95: positiveDuration.prefault('200ms'),
+            errorRate: z
+              .number()
+              .gte(0, { error: (iss) => `must be between 0 and 100 %, got ${describeValue(iss.input)}` })
+              .lte(100, { error: (iss) => `must be between 0 and 100 %, got ${describeValue(iss.input)}` })
+              .default(1),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    greenButton: z.strictObject({ sbom: text.optional(), provenance: text.optional() }).prefault({}),
+  })
+  .prefault({});
+
 // ---------------------------------------------------------------------------------------------
 // The schema
 // ---------------------------------------------------------------------------------------------
@@ -646,6 +690,10 @@ const baseSchema = z.strictObject({
         ]),
       statusPageReminder: positiveDuration.prefault('5m'),
       postMortemDue: positiveDuration.prefault('48h'),
+      /** a page PagerDuty has not accepted for this long gets an @here in the incidents channel */
+      pagingFallbackAfter: positiveDuration.prefault('2m'),
+      /** the PagerDuty escalation policy whose on-call is named in Slack (with PAGERDUTY_API_TOKEN) */
+      pagerdutyEscalationPolicy: text.optional(),
     })
     .prefault({}),
   preflight: z
@@ -750,6 +798,7 @@ const baseSchema = z.strictObject({
       retentionDays: wholeNumber(1).default(90),
     })
     .prefault({}),
+  runOfShow: runOfShowSchema,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -989,6 +1038,7 @@ export type FirstNightCheck = SparkConfig['firstNight']['checks'][number];
 export type EscalationLevel = SparkConfig['escalation']['levels'][number];
 export type GonogoItem = SparkConfig['gonogo']['items'][number];
 export type DeployConfig = SparkConfig['deploy'];
+export type RunOfShowConfig = SparkConfig['runOfShow'];
 /** Each command as argument words, `{placeholder}`s still in them. */
 export type DeployCommands = NonNullable<DeployConfig['command']>;
 

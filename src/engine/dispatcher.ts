@@ -1,9 +1,10 @@
+import { textCard } from '../chat/card.ts';
 import type { Clock } from '../domain/clock.ts';
 import { scrubSecrets, type Logger } from '../log.ts';
 import type { Pager } from '../ports/pager.ts';
 import type { Sql } from '../store/db.ts';
-import { RateLimitedError, RefusedError, type ChatDelivery } from './delivery.ts';
-import { claimHeadRow, laterUpdateOf, markDelivered, markFailed, postedMessage, type OutboxRow } from './outbox.ts';
+import { channelNameOf, RateLimitedError, RefusedError, type ChatDelivery, type WarRoom } from './delivery.ts';
+import { claimHeadRow, laterUpdateOf, markDelivered, markFailed, postedMessage, type OutboxRow, type WarRoomRequest } from './outbox.ts';
 import { backoffMs, type RetryPolicy } from './retry.ts';
 
 export interface DispatcherDeps {
@@ -28,8 +29,33 @@ async function knownChannelId(db: Sql, stream: string, channel: string): Promise
   return row?.id;
 }
 
+const mentions = (users: string[]) => users.map((u) => `<@${u}>`).join(', ');
+
+function warRoomCard(room: WarRoom) {
+  const invited = room.invited.length > 0 ? `${mentions(room.invited)} invited` : 'nobody invited';
+  const missing = room.notInvited.map((n) => `<@${n.user}> (${n.error})`).join(', ');
+  return textCard(`War room <#${room.channel}|${room.name}> is open: ${invited}, the protocol pinned.${missing ? `\nCould not invite ${missing}: add them by hand.` : ''}`);
+}
+
+/** Opens the war room, then says where it is. Both are safe to repeat when an earlier try's answer was lost. */
+async function openWarRoom({ db, chat }: DispatcherDeps, row: OutboxRow, item: WarRoomRequest): Promise<WarRoom & { announced?: { channel: string; ts: string } }> {
+  // The marker names the room, not the row: however many rows ask for it, the protocol is pinned once.
+  const room = await chat.openWarRoom({ name: item.name, topic: item.topic, invite: item.invite, pin: item.pin, marker: `war-room:${channelNameOf(item.name)}` });
+  const where = item.announceIn;
+  if (!where) return room;
+  const thread = where.threadOf ? await postedMessage(db, where.threadOf) : undefined;
+  // Not refused: the message is in another stream and may simply not be posted yet.
+  if (where.threadOf && !thread) throw new Error(`war room ${room.name} is open; its announcement waits for the message "${where.threadOf}"`);
+  const marker = `outbox:${row.id}`;
+  const channelId = thread?.channel ?? (row.attempts > 1 ? await knownChannelId(db, `slack:${where.channel}`, where.channel) : undefined);
+  const earlier = row.attempts > 1 && channelId ? await chat.findPosted({ channel: channelId, marker, threadTs: thread?.ts }) : undefined;
+  const announced = earlier ?? (await chat.post({ channel: where.channel, card: warRoomCard(room), threadTs: thread?.ts, marker }));
+  return { ...room, announced };
+}
+
 /** Delivers one outbox row: the Slack message or the PagerDuty event it holds. */
-async function deliver({ db, chat, pager }: DispatcherDeps, row: OutboxRow): Promise<unknown> {
+async function deliver(deps: DispatcherDeps, row: OutboxRow): Promise<unknown> {
+  const { db, chat, pager } = deps;
   const item = row.item;
   const marker = `outbox:${row.id}`;
   const messageOf = async (ref: string) => {
@@ -66,6 +92,8 @@ async function deliver({ db, chat, pager }: DispatcherDeps, row: OutboxRow): Pro
       const earlier = row.attempts > 1 ? await chat.findUploaded({ ...where, filename: item.file.filename }) : undefined;
       return earlier ?? chat.upload({ ...where, file: item.file });
     }
+    case 'slack.war-room':
+      return openWarRoom(deps, row, item);
     case 'pagerduty.event':
       return pager.send(item.event);
   }
@@ -84,7 +112,9 @@ export async function dispatchDue(deps: DispatcherDeps): Promise<number> {
       await markDelivered(db, row.id, worker, result, clock.now());
     } catch (err) {
       const error = scrubSecrets(err instanceof Error ? err.message : String(err));
-      const giveUp = err instanceof RefusedError || row.attempts >= policy.maxAttempts;
+      // A page is never given up for failing often (a page must never be lost): only when it is refused for good.
+      const outOfAttempts = row.item.kind !== 'pagerduty.event' && row.attempts >= policy.maxAttempts;
+      const giveUp = err instanceof RefusedError || outOfAttempts;
       const wait = err instanceof RateLimitedError ? err.retryAfterMs : backoffMs(policy, row.attempts);
       const retryAt = giveUp ? undefined : new Date(clock.now().getTime() + wait);
       await markFailed(db, row.id, worker, error, retryAt);

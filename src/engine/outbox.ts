@@ -8,7 +8,21 @@ export type OutboxItem =
   | { kind: 'slack.update'; channel: string; card: Card; ts?: string; of?: string }
   | { kind: 'slack.ephemeral'; channel: string; user: string; card: Card }
   | { kind: 'slack.upload'; channel: string; file: UploadedFile; threadOf?: string }
+  | ({ kind: 'slack.war-room' } & WarRoomRequest)
   | { kind: 'pagerduty.event'; event: PagerEvent };
+
+/** A war room (RITUAL §8): one channel, its topic, the people invited and the protocol pinned in it. */
+export interface WarRoomRequest {
+  /** the channel's name; made a valid Slack channel name on delivery */
+  name: string;
+  topic: string;
+  /** Slack user ids */
+  invite: string[];
+  /** the war-room protocol, mrkdwn */
+  pin: string;
+  /** say where the room is (and who could not be invited) in this channel, or in the thread of the message with ref `threadOf` */
+  announceIn?: { channel: string; threadOf?: string };
+}
 
 /** A text file shared in Slack (an evidence file, a report). `filename` is unique: a retry finds it instead of sharing it twice. */
 export interface UploadedFile {
@@ -27,7 +41,14 @@ export interface OutboxRow {
 
 /** Rows of one stream are delivered one after another, in the order they were written. */
 function streamOf(item: OutboxItem): string {
-  return item.kind === 'pagerduty.event' ? `pagerduty:${item.event.dedup_key ?? 'new'}` : `slack:${item.channel}`;
+  switch (item.kind) {
+    case 'pagerduty.event':
+      return `pagerduty:${item.event.dedup_key ?? 'new'}`;
+    case 'slack.war-room':
+      return `slack-war-room:${item.name}`;
+    default:
+      return `slack:${item.channel}`;
+  }
 }
 
 /** Adds a row in `tx`. A row with a `ref` is written once: enqueueing the same ref again does nothing. */

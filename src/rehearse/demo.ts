@@ -6,12 +6,15 @@ import pino from 'pino';
 import { canaryTimers } from '../app/canary/timers.ts';
 import type { FirstNightDeps } from '../app/first-night/run.ts';
 import { firstNightTimers } from '../app/first-night/timers.ts';
-import { startCanary, type CanaryDeps } from '../app/canary/run.ts';
+import { openOnFirstNightBreach } from '../app/incident/auto.ts';
+import { incidentTimers } from '../app/incident/timers.ts';
+import { simulatedResponders, type Responders } from './responders.ts';
+import type { CanaryDeps } from '../app/canary/run.ts';
 import { GONOGO_CLOCK, gonogoClock } from '../app/gonogo/decide.ts';
-import { runPreflight } from '../app/preflight/run.ts';
 import { namesFrom } from '../app/ritual.ts';
 import { simReleaseFacts } from '../sim/release.ts';
-import { simulatedApprovers, simulatedRedTeam } from './approvers.ts';
+import { runOfShowTimers } from '../app/run-of-show/timers.ts';
+import { rehearsalBurst, rehearseCountdown } from './run-of-show.ts';
 import { simulatedRedteamSources } from '../app/redteam/sources.ts';
 import { simulatedSources } from '../app/preflight/sources.ts';
 import type { Verdict } from '../domain/preflight/finding.ts';
@@ -19,15 +22,29 @@ import { evidenceKeyFrom } from '../evidence/key.ts';
 import { verifyEvidence } from '../evidence/verify.ts';
 import type { Writable } from 'node:stream';
 import { VirtualClock } from '../adapters/virtual-clock.ts';
+import { shownPager } from '../chat/console/pager.ts';
 import { Screen } from '../chat/console/screen.ts';
 import { IC_ROLE, type SparkConfig } from '../config/schema.ts';
 import type { ChatDelivery } from '../engine/delivery.ts';
-import { createEngine } from '../engine/engine.ts';
+import { createEngine, type Engine } from '../engine/engine.ts';
 import type { Fault } from '../sim/faults.ts';
 import { migrate } from '../store/migrate.ts';
 import { PGLITE_TEMPLATE } from '../store/open.ts';
 import { openPglite } from '../store/pglite.ts';
 import { createSimPlatform } from '../sim/platform.ts';
+
+/** Fast-forwards the engine, letting the incidents' people act at their moments, until nothing is left to do. */
+async function untilAllDone(engine: Engine, clock: VirtualClock, people: Responders): Promise<void> {
+  for (;;) {
+    await engine.runDue();
+    const [next, act] = await Promise.all([engine.nextWakeAt(), people.nextAt()]);
+    if (act && (!next || act <= next)) {
+      if (act > clock.now()) clock.advanceTo(act);
+      await people.act(clock.now());
+    } else if (next) clock.advanceTo(next);
+    else return;
+  }
+}
 
 export interface RehearsalSummary {
   version: string;
@@ -82,32 +99,28 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
   const gonogoDeps = { ...ritual, db, clock, wake: () => undefined };
   const canaryDeps: CanaryDeps = { db, clock, log, config, evidence, metrics: ritual.sources.metrics, deploy: ritual.sources.deploy, nameOf: ritual.nameOf, wake: () => undefined };
   const nightDeps: FirstNightDeps = { db, clock, log, config, evidence, metrics: ritual.sources.metrics, nameOf: ritual.nameOf, wake: () => undefined };
+  const runOfShowDeps = { ...ritual, db, clock, log, wake: () => undefined };
   const engine = createEngine({
     db,
     clock,
     chat: quietUpdates(screen.delivery),
-    pager: sim.pager,
+    pager: shownPager(sim.pager, screen, () => `${since()} `),
     log,
     worker: 'rehearsal',
     alertChannel: channel,
     handlers: {
       [GONOGO_CLOCK]: gonogoClock(gonogoDeps),
       ...canaryTimers(canaryDeps),
-      ...firstNightTimers(nightDeps),
+      ...firstNightTimers(nightDeps, { onBreach: (tx, breach) => openOnFirstNightBreach(tx, canaryDeps, breach) }),
+      ...incidentTimers(canaryDeps),
+      ...runOfShowTimers(runOfShowDeps, rehearsalBurst(runOfShowDeps)),
     },
   });
 
-  const preflight = await runPreflight({ ...ritual, db, clock, log, wake: () => undefined }, { version, actor: ic, channel });
-  await engine.runDue();
-  await simulatedRedTeam({ ...ritual, sources: ritual.redteam, db, clock, log, wake: () => undefined }, clock, version, channel);
-  await engine.runDue();
-  const gonogo = await simulatedApprovers(gonogoDeps, clock, version, channel);
-  await engine.runDue();
-
-  const refused = await startCanary(canaryDeps, { version, actor: ic, channel });
-  if (refused) screen.print(`${since()} ${refused}`);
+  // The run of show counts down to T-0 (preflight, red team, GO, green button); at T-0 the IC presses Start canary.
+  const { preflight, gonogo } = await rehearseCountdown(runOfShowDeps, { engine, gonogo: gonogoDeps, version, ic, channel, print: (line) => screen.print(`${since()} ${line}`) });
   // a release starts the first night in its own transaction: fast-forwarding runs the canary and the 24 h after it
-  await engine.fastForward(clock);
+  await untilAllDone(engine, clock, simulatedResponders(canaryDeps));
   const [run] = await db.query<{ id: number; status: string }>('SELECT id, status FROM canary_run WHERE version = $1 ORDER BY id DESC LIMIT 1', [version]);
   const outcome = run?.status === 'released' ? 'released' : run?.status === 'rolled-back' ? 'rolled-back' : 'not-started';
 
@@ -118,7 +131,7 @@ export async function rehearseDemo(version: string, config: SparkConfig, output:
   return {
     version,
     outcome,
-    preflight: preflight!.verdict.verdict,
+    preflight: preflight ?? 'incomplete',
     gonogo,
     evidence: { dir: keepEvidenceIn ?? null, files: verified.files, intact: verified.problems.length === 0 },
     virtualStart: start.toISOString(),

@@ -1,13 +1,16 @@
 import type { Card } from '../../src/chat/card.ts';
-import type { ChatDelivery } from '../../src/engine/delivery.ts';
+import { channelNameOf, type ChatDelivery } from '../../src/engine/delivery.ts';
 
 export interface Delivered {
-  op: 'post' | 'update' | 'ephemeral' | 'upload';
+  op: 'post' | 'update' | 'ephemeral' | 'upload' | 'war-room';
   channel: string;
   ts: string;
   text: string;
   threadTs?: string;
   marker?: string;
+  /** a war room's topic and invitees (its channel is the room's name, its text the protocol) */
+  topic?: string;
+  invite?: string[];
 }
 
 /** An in-memory ChatDelivery that records what it was asked to deliver and can be told to fail. */
@@ -46,11 +49,19 @@ export function recordingChat() {
     async findUploaded({ channel, filename }) {
       return delivered.some((d) => d.op === 'upload' && d.marker === filename) ? { channel, fileId: filename } : undefined;
     },
+    async openWarRoom({ name, topic, invite, pin, marker }) {
+      maybeFail();
+      const channel = channelNameOf(name);
+      delivered.push({ op: 'war-room', channel, ts: '', text: pin, marker, topic, invite });
+      return { channel: `C${channel.toUpperCase().replace(/[^A-Z0-9]/g, '')}`, name: channel, invited: [...new Set(invite)], notInvited: [] };
+    },
   };
   return {
     chat,
     delivered,
     posts: () => delivered.filter((d) => d.op === 'post'),
+    /** Every openWarRoom call, repeats included. */
+    warRooms: () => delivered.filter((d) => d.op === 'war-room'),
     /** The next n deliveries throw what `make` returns. */
     failNext(n: number, make: () => Error) {
       for (let i = 0; i < n; i++) failures.push(make);

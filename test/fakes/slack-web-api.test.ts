@@ -147,6 +147,128 @@ describe('fake Slack Web API', () => {
     expect((await client.pins.add({ channel: ch.channel!.id!, timestamp: posted.ts! })).ok).toBe(true);
   });
 
+  describe('channels: create, list, topic, invite, join, pins', () => {
+    it('validates names as conversations.create documents, and refuses a taken one', async () => {
+      const error = async (name: string) => (await rejection<WebAPIPlatformError>(client.conversations.create({ name }))).data.error;
+      expect(await error('')).toBe('invalid_name_required');
+      expect(await error('x'.repeat(81))).toBe('invalid_name_maxlength');
+      expect(await error('Inc 12')).toBe('invalid_name_specials');
+      expect(await error('war.room')).toBe('invalid_name_specials');
+      expect(await error('-_-')).toBe('invalid_name_punctuation');
+
+      const made = await client.conversations.create({ name: `war-${'x'.repeat(76)}` });
+      expect(made.channel).toMatchObject({ name: `war-${'x'.repeat(76)}`, is_channel: true, is_private: false, is_member: true, creator: 'U0BOT', topic: { value: '' } });
+      expect(await error(`war-${'x'.repeat(76)}`)).toBe('name_taken');
+      fake.addChannel('someone-elses');
+      expect(await error('someone-elses')).toBe('name_taken');
+      expect(fake.channel(made.channel!.id!)?.members).toEqual(['U0BOT']);
+    });
+
+    it('takes JSON bodies and form fields with the token in the Authorization header', async () => {
+      const json = await fetch(`${fake.url}conversations.create`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ name: 'war-json', is_private: false }),
+      });
+      expect(await json.json()).toMatchObject({ ok: true, channel: { name: 'war-json', is_private: false } });
+      const form = await fetch(`${fake.url}conversations.setTopic`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ channel: fake.channelId('war-json'), topic: '{"looks": "like json"}' }).toString(),
+      });
+      expect(await form.json()).toMatchObject({ ok: true, channel: { topic: { value: '{"looks": "like json"}' } } });
+    });
+
+    it('lists channels a page at a time, with a cursor, archived ones unless excluded, private ones only to members', async () => {
+      for (const n of [1, 2, 3, 4, 5]) await client.conversations.create({ name: `room-${n}` });
+      fake.addChannel('old-room', { archived: true });
+      fake.addChannel('secret', { isPrivate: true });
+      const names: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await client.conversations.list({ limit: 2, ...(cursor ? { cursor } : {}) });
+        names.push(...(page.channels ?? []).map((c) => c.name!));
+        cursor = page.response_metadata?.next_cursor || undefined;
+        pages++;
+      } while (cursor);
+      expect(names).toEqual(['room-1', 'room-2', 'room-3', 'room-4', 'room-5', 'old-room']);
+      expect(pages).toBe(3);
+      expect(fake.callsTo('conversations.list')[0]?.body).toMatchObject({ limit: '2' });
+
+      const live = await client.conversations.list({ exclude_archived: true, types: 'public_channel,private_channel' });
+      expect(live.channels?.map((c) => c.name)).toEqual(['room-1', 'room-2', 'room-3', 'room-4', 'room-5']);
+      expect((await rejection<WebAPIPlatformError>(client.conversations.list({ limit: 1001 }))).data.error).toBe('invalid_limit');
+      expect((await rejection<WebAPIPlatformError>(client.conversations.list({ cursor: 'bm9wZQ==' }))).data.error).toBe('invalid_cursor');
+    });
+
+    it('sets a topic of at most 250 characters, only where the bot is a member of a live channel', async () => {
+      const { channel } = await client.conversations.create({ name: 'war-topic' });
+      const set = await client.conversations.setTopic({ channel: channel!.id!, topic: 'INC-7 (SEV1): checkout down' });
+      expect(set.channel).toMatchObject({ topic: { value: 'INC-7 (SEV1): checkout down' } });
+      expect(fake.channel('#war-topic')?.topic).toBe('INC-7 (SEV1): checkout down');
+      expect((await rejection<WebAPIPlatformError>(client.conversations.setTopic({ channel: channel!.id!, topic: 'x'.repeat(251) }))).data.error).toBe('too_long');
+
+      const outside = fake.addChannel('not-ours');
+      expect((await rejection<WebAPIPlatformError>(client.conversations.setTopic({ channel: outside, topic: 't' }))).data.error).toBe('not_in_channel');
+      expect((await rejection<WebAPIPlatformError>(client.chat.postMessage({ channel: outside, text: 'x' }))).data.error).toBe('not_in_channel');
+      const archived = fake.addChannel('gone', { archived: true, botIsMember: true });
+      expect((await rejection<WebAPIPlatformError>(client.conversations.setTopic({ channel: archived, topic: 't' }))).data.error).toBe('is_archived');
+      expect((await rejection<WebAPIPlatformError>(client.conversations.join({ channel: archived }))).data.error).toBe('is_archived');
+      const joined = await client.conversations.join({ channel: outside });
+      expect(joined.channel).toMatchObject({ id: outside, is_member: true });
+      expect((await client.conversations.setTopic({ channel: outside, topic: 't' })).ok).toBe(true);
+    });
+
+    it('invites users, refusing the whole list for one bad invitee unless forced', async () => {
+      const { channel } = await client.conversations.create({ name: 'war-invite' });
+      const id = channel!.id!;
+      const invited = await client.conversations.invite({ channel: id, users: 'U0IC' });
+      expect(invited.channel).toMatchObject({ id, num_members: 2 });
+      const error = async (users: string) => (await rejection<WebAPIPlatformError>(client.conversations.invite({ channel: id, users }))).data;
+      expect((await error('U0IC')).error).toBe('already_in_channel');
+      expect((await error('U0BOT')).error).toBe('cant_invite_self');
+      expect(await error('U0LEAD,nobody')).toMatchObject({ error: 'user_not_found', errors: [{ user: 'nobody', ok: false, error: 'user_not_found' }] });
+      expect(fake.channel(id)?.members).toEqual(['U0BOT', 'U0IC']);
+
+      const forced = await client.conversations.invite({ channel: id, users: 'U0LEAD,nobody', force: true });
+      expect(forced).toMatchObject({ ok: true, errors: [{ user: 'nobody', error: 'user_not_found' }] });
+      expect(fake.channel(id)?.members).toEqual(['U0BOT', 'U0IC', 'U0LEAD']);
+      expect((await error('')).error).toBe('no_user');
+    });
+
+    it('pins a message once', async () => {
+      const { channel } = await client.conversations.create({ name: 'war-pins' });
+      const id = channel!.id!;
+      const posted = await client.chat.postMessage({ channel: id, text: 'the protocol' });
+      expect((await client.pins.add({ channel: id, timestamp: posted.ts! })).ok).toBe(true);
+      const error = async (timestamp: string) => (await rejection<WebAPIPlatformError>(client.pins.add({ channel: id, timestamp }))).data.error;
+      expect(await error(posted.ts!)).toBe('already_pinned');
+      expect(await error('1111111111.000001')).toBe('message_not_found');
+      expect(await error('soon')).toBe('bad_timestamp');
+      expect((await rejection<WebAPIPlatformError>(client.apiCall('pins.add', { channel: id }))).data.error).toBe('no_item_specified');
+      expect(fake.channel(id)?.pins).toEqual([posted.ts]);
+      expect(fake.callsTo('pins.add')[0]?.body).toMatchObject({ channel: id, timestamp: posted.ts });
+    });
+
+    it('reads history between oldest and latest, exclusive unless inclusive', async () => {
+      const ts = [];
+      for (const text of ['a', 'b', 'c']) ts.push((await client.chat.postMessage({ channel: 'C1', text })).ts!);
+      const texts = async (args: Record<string, unknown>) => ((await client.conversations.history({ channel: 'C1', ...args })).messages ?? []).map((m) => m.text);
+      expect(await texts({ oldest: ts[0], latest: ts[2] })).toEqual(['b']);
+      expect(await texts({ oldest: ts[0], latest: ts[2], inclusive: true })).toEqual(['c', 'b', 'a']);
+    });
+
+    it('answers missing_scope, naming it, for a method whose scope was not granted', async () => {
+      fake.setScopes(['chat:write', 'channels:read']);
+      const e = await rejection<WebAPIPlatformError>(client.conversations.create({ name: 'war-scope' }));
+      expect(e.data).toMatchObject({ ok: false, error: 'missing_scope', needed: 'channels:manage', provided: 'chat:write,channels:read' });
+      expect((await client.conversations.list()).ok).toBe(true);
+      fake.reset();
+      expect((await client.conversations.create({ name: 'war-scope' })).ok).toBe(true);
+    });
+  });
+
   it('answers unknown methods with unknown_method', async () => {
     const e = await rejection<WebAPIPlatformError>(client.apiCall('no.such.method', {}));
     expect(e.data.error).toBe('unknown_method');
@@ -214,6 +336,15 @@ describe('fake Slack Web API', () => {
     const res = await retrying.chat.postMessage({ channel: 'C1', text: 'eventually' });
     expect(res.ok).toBe(true);
     expect(fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([500, 500, 200]);
+  });
+
+  it('failNext for one method only, and a lost answer after the work was done', async () => {
+    fake.failNext(1, { status: 500, method: 'conversations.create', afterHandling: true });
+    expect((await client.chat.postMessage({ channel: 'C1', text: 'passes the failure by' })).ok).toBe(true);
+    const lost = await rejection<WebAPIHTTPError>(client.conversations.create({ name: 'war-lost' }));
+    expect(lost.statusCode).toBe(500);
+    expect(fake.channel('war-lost')).toMatchObject({ name: 'war-lost', members: ['U0BOT'] });
+    expect((await rejection<WebAPIPlatformError>(client.conversations.create({ name: 'war-lost' }))).data.error).toBe('name_taken');
   });
 
   it('waitFor is event-driven, honours the predicate, and times out', async () => {

@@ -9,6 +9,12 @@
  * were answered with an injected failure (`failNext`) or with `not_authed`; use the
  * `status` / `response` fields (or a `waitFor` predicate) to tell them apart.
  *
+ * Channels: `conversations.create` makes a channel the fake keeps (members, topic, pins, archived), as does
+ * `addChannel` for one someone else made; those follow Slack's rules for members (`not_in_channel`) and archived
+ * channels. Any other channel id or `#name` is taken to exist with the bot in it, as before.
+ * Users: any `U…`/`W…` id exists; an id Slack never issues is `user_not_found`. Scopes: all granted until
+ * `setScopes`, then a method whose scope is missing answers `missing_scope` with `needed` and `provided`.
+ *
  * Socket Mode: `apps.connections.open` takes the app-level token (`Authorization: Bearer xapp-…`)
  * and answers `{ ok: true, url }` with the WebSocket URL set by `setSocketUrl(url)` (see
  * `test/fakes/slack-socket-mode.ts`); no token is `not_authed`, any other token `invalid_auth`
@@ -36,7 +42,11 @@ export interface SlackCall {
   response: unknown;
 }
 
-export type FailureSpec = { status: 429; retryAfter: number } | { status: 500 };
+/**
+ * An injected failure. `method`: only calls to that method take it (others pass it by). `afterHandling` (500 only):
+ * the method does its work and then the answer is lost, as when Slack acted but the connection dropped.
+ */
+export type FailureSpec = ({ status: 429; retryAfter: number } | { status: 500; afterHandling?: boolean }) & { method?: string };
 
 export interface FakeMessage {
   type: 'message';
@@ -66,6 +76,20 @@ export interface FakeFile {
   sharedIn?: { channel: string; threadTs?: string };
 }
 
+/** A channel the fake keeps: created through the API or added by a test. */
+export interface FakeChannel {
+  id: string;
+  name: string;
+  /** unix seconds, on the same clock as the fake's `ts` values */
+  created: number;
+  isPrivate: boolean;
+  archived: boolean;
+  topic: string;
+  members: string[];
+  /** `ts` of the pinned messages, in pinning order */
+  pins: string[];
+}
+
 export interface FakeView {
   id: string;
   team_id: string;
@@ -87,7 +111,7 @@ export interface FakeSlack {
    * recorded, or the next one to arrive. Rejects after `timeoutMs`.
    */
   waitFor(method: string, predicate?: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
-  /** The next `n` Web API calls (not response_url POSTs) get this answer instead. Queues up. */
+  /** The next `n` Web API calls (not response_url POSTs; of `failure.method` only, if given) get this answer instead. Queues up. */
   failNext(n: number, failure: FailureSpec): void;
   /**
    * WebSocket URL `apps.connections.open` hands out (Socket Mode). Until set, that method answers
@@ -102,7 +126,13 @@ export interface FakeSlack {
   files(): FakeFile[];
   /** Channel id the fake uses for a `#name` / `name`. Stable for a given name. */
   channelId(name: string): string;
-  /** Forget calls, queued failures, messages, views and created channels. `ts` values keep increasing. */
+  /** A channel created through conversations.create or `addChannel`, by id, `#name` or name. */
+  channel(nameOrId: string): FakeChannel | undefined;
+  /** A channel someone else made (the bot is not in it unless `botIsMember`); answers its id. */
+  addChannel(name: string, options?: { archived?: boolean; botIsMember?: boolean; topic?: string; isPrivate?: boolean }): string;
+  /** The bot token's scopes; `undefined` (the default, and after `reset()`) grants every scope. */
+  setScopes(scopes: string[] | undefined): void;
+  /** Forget calls, queued failures, messages, views, channels, pins and scopes. `ts` values keep increasing. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -122,9 +152,30 @@ const TS_BASE_SEC = 1732400000;
 const TOKEN_RE = /^xox[bp]-[A-Za-z0-9-]+$/;
 /** App-level tokens (Socket Mode), accepted only by `apps.connections.open`. */
 const APP_TOKEN_RE = /^xapp-[A-Za-z0-9-]+$/;
-/** Keys whose form values are plain strings even when they look like JSON. */
-const PLAIN_STRING_KEYS = new Set(['text', 'filename', 'title', 'channel_id', 'initial_comment', 'token', 'channel', 'ts', 'thread_ts', 'name', 'user', 'user_id', 'users', 'trigger_id', 'view_id', 'external_id', 'hash', 'timestamp']);
+/** The bot scope each method needs (https://api.slack.com/methods; public channels). */
+const SCOPE_OF: Record<string, string> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
+  'conversations.create': 'channels:manage',
+  'conversations.setTopic': 'channels:manage',
+  'conversations.invite': 'channels:manage',
+  'conversations.list': 'channels:read',
+  'conversations.join': 'channels:join',
+  'pins.add': 'pins:write',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
+};
+const TOPIC_MAX = 250;
+const CHANNEL_NAME_MAX = 80;
+const LIST_LIMIT_MAX = 1000;
 
+/** Keys whose form values are plain strings even when they look like JSON. */
+const PLAIN_STRING_KEYS = new Set(['text', 'filename', 'title', 'channel_id', 'initial_comment', 'token', 'channel', 'ts', 'thread_ts', 'name', 'user', 'user_id', 'users', 'trigger_id', 'view_id', 'external_id', 'hash', 'timestamp', 'topic', 'cursor', 'types', 'oldest', 'latest']);
+
+type KeptChannel = Omit<FakeChannel, 'members' | 'pins'> & { creator: string; members: Set<string> };
 type Answer = { status: number; json?: Record<string, unknown>; text?: string; headers?: Record<string, string> };
 type Args = Record<string, unknown>;
 
@@ -216,7 +267,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const homeViewIdByUser = new Map<string, string>();
   /** channel id -> name, for channels we know a name of (created or addressed by name). */
   const channelNames = new Map<string, string>();
-  const createdChannels = new Set<string>();
+  /** Channels the fake keeps (created or added), by id, in creation order. */
+  const channels = new Map<string, KeptChannel>();
+  /** channel id -> pinned ts, for any channel */
+  const pins = new Map<string, string[]>();
+  let scopes: Set<string> | undefined;
   const files = new Map<string, FakeFile>();
   let tsSeq = 0;
   let viewSeq = 0;
@@ -247,6 +302,40 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     if (/^[CGD][A-Z0-9]+$/.test(c)) return c;
     if (/^[UW][A-Z0-9]+$/.test(c)) return stableId('D', `dm:${c}`);
     return channelIdFor(c);
+  };
+
+  /** Now in unix seconds, on the clock of the `ts` values. */
+  const clockSec = (): number => TS_BASE_SEC + Math.floor((tsSeq * 100) / 1_000_000);
+
+  const keepChannel = (name: string, creator: string, o: { archived?: boolean; members?: string[]; topic?: string; isPrivate?: boolean }): KeptChannel => {
+    const c: KeptChannel = {
+      id: channelIdFor(name), name, created: clockSec(), creator, isPrivate: o.isPrivate ?? false, archived: o.archived ?? false,
+      topic: o.topic ?? '', members: new Set(o.members ?? []),
+    };
+    channels.set(c.id, c);
+    return c;
+  };
+
+  const keptChannel = (nameOrId: string): KeptChannel | undefined => {
+    const id = /^[CG][A-Z0-9]+$/.test(nameOrId) ? nameOrId : stableId('C', `channel:${nameOrId.replace(/^#/, '')}`);
+    return channels.get(id);
+  };
+
+  const botIn = (c: KeptChannel): boolean => c.members.has(FAKE_SLACK_IDS.botUserId);
+
+  const channelObject = (c: KeptChannel): Args => ({
+    id: c.id, name: c.name, name_normalized: c.name, is_channel: !c.isPrivate, is_group: c.isPrivate, is_im: false, is_mpim: false,
+    is_private: c.isPrivate, is_archived: c.archived, is_general: false, created: c.created, creator: c.creator, is_member: botIn(c),
+    num_members: c.members.size, topic: { value: c.topic, creator: '', last_set: 0 }, purpose: { value: '', creator: '', last_set: 0 },
+  });
+
+  /** Slack's refusal when the bot may not act in a kept channel; undefined when it may, or the channel is not kept. */
+  const refusedIn = (id: string, { reading = false } = {}): Answer | undefined => {
+    const c = channels.get(id);
+    if (!c) return undefined;
+    if (c.isPrivate && !botIn(c)) return err('channel_not_found');
+    if (c.archived && !reading) return err('is_archived');
+    return botIn(c) ? undefined : err('not_in_channel');
   };
 
   const record = (call: SlackCall): void => {
@@ -300,10 +389,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const historyOf = (a: Args, keep: (m: FakeMessage) => boolean): Answer => {
     const channel = str(a['channel']);
     if (!channel || !/^[CGD][A-Z0-9]+$/.test(channel)) return err('channel_not_found');
+    const refused = refusedIn(channel, { reading: true });
+    if (refused) return refused;
     const oldest = Number(str(a['oldest']) ?? '0');
+    const latest = a['latest'] === undefined ? Infinity : Number(str(a['latest']));
+    // Like Slack, oldest and latest are exclusive bounds unless `inclusive`.
+    const inclusive = str(a['inclusive']) === 'true' || str(a['inclusive']) === '1';
+    const within = (ts: number) => (inclusive ? ts >= oldest && ts <= latest : (ts > oldest || oldest === 0) && ts < latest);
     const withMetadata = str(a['include_all_metadata']) === 'true' || a['include_all_metadata'] === true;
     const found = [...(messages.get(channel)?.values() ?? [])]
-      .filter((m) => keep(m) && Number(m.ts) >= oldest)
+      .filter((m) => keep(m) && within(Number(m.ts)))
       .sort((x, y) => Number(y.ts) - Number(x.ts))
       .map(({ channel: _c, metadata, ...wire }) => (withMetadata && metadata !== undefined ? { ...wire, metadata } : wire));
     return ok({ messages: found, has_more: false });
@@ -357,6 +452,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     'chat.postMessage': (a) => {
       const channel = resolveChannel(a['channel']);
       if (!channel) return err('channel_not_found');
+      const refused = refusedIn(channel);
+      if (refused) return refused;
       if (!hasContent(a)) return err('no_text');
       const broken = blockKitProblems(a['blocks']);
       if (broken.length) return err('invalid_blocks', { errors: broken });
@@ -447,45 +544,82 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return ok({ view });
     },
 
+    // https://api.slack.com/methods/conversations.create: the name as Slack validates it; the bot made it and is in it.
     'conversations.create': (a) => {
       const name = str(a['name']) ?? '';
       if (name === '') return err('invalid_name_required');
-      if (name.length > 80) return err('invalid_name_maxlength');
+      if (name.length > CHANNEL_NAME_MAX) return err('invalid_name_maxlength');
       if (!/^[a-z0-9_-]+$/.test(name)) return err('invalid_name_specials');
-      const id = channelIdFor(name);
-      if (createdChannels.has(id)) return err('name_taken');
-      createdChannels.add(id);
-      const isPrivate = str(a['is_private']) === 'true';
-      return ok({
-        channel: {
-          id,
-          name,
-          name_normalized: name,
-          is_channel: !isPrivate,
-          is_group: isPrivate,
-          is_private: isPrivate,
-          is_archived: false,
-          is_general: false,
-          created: Math.floor(Date.now() / 1000),
-          creator: FAKE_SLACK_IDS.botUserId,
-          is_member: true,
-          topic: { value: '', creator: '', last_set: 0 },
-          purpose: { value: '', creator: '', last_set: 0 },
-        },
-      });
+      if (/^[_-]+$/.test(name)) return err('invalid_name_punctuation');
+      if (keptChannel(name)) return err('name_taken');
+      const bot = FAKE_SLACK_IDS.botUserId;
+      return ok({ channel: channelObject(keepChannel(name, bot, { members: [bot], isPrivate: str(a['is_private']) === 'true' })) });
     },
 
+    // https://api.slack.com/methods/conversations.list: kept channels in creation order, paged by an opaque cursor.
+    'conversations.list': (a) => {
+      const limit = a['limit'] === undefined ? 100 : Number(str(a['limit']));
+      if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX) return err('invalid_limit');
+      const cursor = str(a['cursor']) ?? '';
+      const start = cursor === '' ? 0 : Number(/^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'))?.[1] ?? NaN);
+      if (!Number.isInteger(start)) return err('invalid_cursor');
+      const types = (str(a['types']) ?? 'public_channel').split(',').map((t) => t.trim());
+      const excludeArchived = str(a['exclude_archived']) === 'true';
+      const listed = [...channels.values()].filter(
+        (c) => (c.isPrivate ? types.includes('private_channel') && botIn(c) : types.includes('public_channel')) && !(excludeArchived && c.archived),
+      );
+      const next = start + limit < listed.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
+      return ok({ channels: listed.slice(start, start + limit).map(channelObject), response_metadata: { next_cursor: next } });
+    },
+
+    'conversations.setTopic': (a) => {
+      const channel = resolveChannel(a['channel']);
+      if (!channel) return err('channel_not_found');
+      const refused = refusedIn(channel);
+      if (refused) return refused;
+      const topic = str(a['topic']) ?? '';
+      if ([...topic].length > TOPIC_MAX) return err('too_long');
+      const kept = channels.get(channel);
+      if (!kept) return ok({ channel: { id: channel, name: channelNames.get(channel), topic: { value: topic, creator: FAKE_SLACK_IDS.botUserId, last_set: clockSec() } } });
+      kept.topic = topic;
+      return ok({ channel: channelObject(kept) });
+    },
+
+    // Without `force`, one invitee Slack will not take fails the whole call and nobody is invited.
     'conversations.invite': (a) => {
       const channel = resolveChannel(a['channel']);
       if (!channel) return err('channel_not_found');
-      if (!str(a['users'])) return err('no_user');
-      return ok({ channel: { id: channel, name: channelNames.get(channel) } });
+      const refused = refusedIn(channel);
+      if (refused) return refused;
+      const users = (str(a['users']) ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
+      if (users.length === 0) return err('no_user');
+      const kept = channels.get(channel);
+      const problem = (u: string): string | undefined =>
+        !/^[UW][A-Z0-9]+$/.test(u) ? 'user_not_found'
+        : u === FAKE_SLACK_IDS.botUserId ? 'cant_invite_self'
+        : kept?.members.has(u) ? 'already_in_channel'
+        : undefined;
+      const errors = users.flatMap((user) => {
+        const error = problem(user);
+        return error ? [{ user, ok: false, error }] : [];
+      });
+      const force = str(a['force']) === 'true';
+      if (errors.length > 0 && (!force || errors.length === users.length)) return err(errors[0]!.error, { errors });
+      for (const u of users) if (!problem(u)) kept?.members.add(u);
+      const answer = kept ? channelObject(kept) : { id: channel, name: channelNames.get(channel) };
+      return ok({ channel: answer, ...(errors.length > 0 ? { errors } : {}) });
     },
 
     'conversations.join': (a) => {
       const channel = resolveChannel(a['channel']);
       if (!channel) return err('channel_not_found');
-      return ok({ channel: { id: channel, name: channelNames.get(channel) } });
+      const kept = channels.get(channel);
+      if (!kept) return ok({ channel: { id: channel, name: channelNames.get(channel) } });
+      if (kept.isPrivate && !botIn(kept)) return err('channel_not_found');
+      if (kept.archived) return err('is_archived');
+      const already = botIn(kept);
+      kept.members.add(FAKE_SLACK_IDS.botUserId);
+      return ok({ channel: channelObject(kept), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) });
     },
 
     // https://api.slack.com/methods/files.getUploadURLExternal: a URL to post the bytes to, and the file's id.
@@ -519,28 +653,41 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return ok({ files: shared.map((f) => ({ id: f.id, title: f.title })) });
     },
 
+    // https://api.slack.com/methods/pins.add
     'pins.add': (a) => {
       const channel = resolveChannel(a['channel']);
       if (!channel) return err('channel_not_found');
+      const refused = refusedIn(channel);
+      if (refused) return refused;
       const ts = str(a['timestamp']);
       if (!ts) return err('no_item_specified');
+      if (!/^\d+\.\d+$/.test(ts)) return err('bad_timestamp');
       if (!messages.get(channel)?.has(ts)) return err('message_not_found');
+      const pinned = pins.get(channel) ?? [];
+      if (pinned.includes(ts)) return err('already_pinned');
+      pins.set(channel, [...pinned, ts]);
       return ok({});
     },
   };
 
   const answerApi = (method: string, headers: Record<string, string | undefined>, body: Args): Answer => {
-    const failure = failures.shift();
-    if (failure) {
-      if (failure.status === 429) {
-        return { status: 429, json: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(failure.retryAfter) } };
-      }
-      return { status: 500, text: 'Internal Server Error' };
+    const at = failures.findIndex((f) => f.method === undefined || f.method === method);
+    const failure = at < 0 ? undefined : failures.splice(at, 1)[0];
+    if (failure?.status === 429) {
+      return { status: 429, json: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(failure.retryAfter) } };
     }
+    if (failure && !failure.afterHandling) return { status: 500, text: 'Internal Server Error' };
+    const answer = handle(method, headers, body);
+    return failure ? { status: 500, text: 'Internal Server Error' } : answer;
+  };
+
+  const handle = (method: string, headers: Record<string, string | undefined>, body: Args): Answer => {
     if (method === 'apps.connections.open') return appsConnectionsOpen(headers, body);
     const handler = handlers[method];
     if (!handler) return err('unknown_method', { req_method: method });
     if (!isAuthed(headers, body)) return err('not_authed');
+    const needed = SCOPE_OF[method];
+    if (scopes && needed && !scopes.has(needed)) return err('missing_scope', { needed, provided: [...scopes].join(',') });
     return handler(body);
   };
 
@@ -644,6 +791,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     files: () => [...files.values()].filter((f) => f.sharedIn),
     channelId: (name) => channelIdFor(name),
+    channel(nameOrId) {
+      const c = keptChannel(nameOrId);
+      return c && { id: c.id, name: c.name, created: c.created, isPrivate: c.isPrivate, archived: c.archived, topic: c.topic, members: [...c.members], pins: [...(pins.get(c.id) ?? [])] };
+    },
+    addChannel(name, o = {}) {
+      const members = ['U0SOMEONE', ...(o.botIsMember ? [FAKE_SLACK_IDS.botUserId] : [])];
+      return keepChannel(name.replace(/^#/, ''), 'U0SOMEONE', { ...o, members }).id;
+    },
+    setScopes(granted) {
+      scopes = granted && new Set(granted);
+    },
     reset() {
       files.clear();
       calls.length = 0;
@@ -651,7 +809,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       messages.clear();
       views.clear();
       homeViewIdByUser.clear();
-      createdChannels.clear();
+      channels.clear();
+      pins.clear();
+      scopes = undefined;
     },
     async close() {
       if (closed) return;

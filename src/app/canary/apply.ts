@@ -16,6 +16,7 @@ import { appendAudit, type AuditEntry } from '../../evidence/audit.ts';
 import { writeEvidence, writeManifest } from '../../evidence/files.ts';
 import type { Sql } from '../../store/db.ts';
 import { startFirstNight } from '../first-night/run.ts';
+import { openOnAutoRollback } from '../incident/auto.ts';
 import { lockCanary, saveCanary } from './record.ts';
 import type { CanaryDeps } from './run.ts';
 import { minuteText, passedStage, rolledBackStage, stageEvidence, stageText, type StageResult } from './texts.ts';
@@ -38,7 +39,7 @@ export interface EventResult {
   sealed?: string;
 }
 
-type Deps = Pick<CanaryDeps, 'evidence' | 'nameOf' | 'config'>;
+type Deps = Pick<CanaryDeps, 'evidence' | 'nameOf' | 'config' | 'onCall'>;
 
 /** Evidence written in a committed transaction is listed in the version's manifest. */
 export async function sealManifest(deps: Pick<CanaryDeps, 'db' | 'evidence'>, r: EventResult | undefined): Promise<void> {
@@ -120,6 +121,7 @@ export async function performEffects(tx: Sql, deps: Deps, run: Run, before: Cana
         break;
       case 'start-rollback':
         await scheduleRollbackStep(tx, run.id, state.rollback?.attempts ?? 1, 0, now);
+        await openOnAutoRollback(tx, deps, run, state, effects.flatMap((x) => (x.type === 'minute' ? [x.minute] : [])), now);
         break;
       case 'minute':
         await inThread(tx, run, minuteText(e.minute), now);

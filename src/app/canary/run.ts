@@ -15,6 +15,7 @@ import type { EvidenceStore } from '../../evidence/files.ts';
 import type { Logger } from '../../log.ts';
 import type { DeployTarget } from '../../ports/deploy.ts';
 import type { MetricsSource } from '../../ports/metrics.ts';
+import type { OnCallDirectory } from '../../ports/on-call.ts';
 import type { Db } from '../../store/db.ts';
 import { isFirstDelivery } from '../deliveries.ts';
 import { freezeRefusal } from '../freeze.ts';
@@ -23,6 +24,7 @@ import { stableVersionOf } from '../preflight/checks/baseline.ts';
 import { applyEvent, armTick, audit, canaryRef, performEffects, sealManifest, type EventResult } from './apply.ts';
 import { callDeploy } from './call-deploy.ts';
 import { isIc, mayDrive, missingGo, onlyDrivers, onlyIc, preflightBaseline } from './gate.ts';
+import { blockingIncident } from '../incident/record.ts';
 import { earlierCanaries, insertCanary, readCanary, unfinishedCanary, type StoredCanary } from './record.ts';
 
 export interface CanaryDeps {
@@ -34,6 +36,8 @@ export interface CanaryDeps {
   metrics: Source<MetricsSource>;
   deploy: Source<DeployTarget>;
   nameOf: NameOf;
+  /** who PagerDuty says is on call, for the incident an auto-rollback opens */
+  onCall?: OnCallDirectory | undefined;
   /** Tells the engine there is something new in the outbox or a timer due now. */
   wake: () => void;
 }
@@ -108,6 +112,11 @@ export async function startCanary(
     if (running) return refuse(cannot(`${runningText(running)}; one canary at a time: let it finish or roll it back first`));
     const earlier = await earlierCanaries(tx, version);
     if (earlier.released) return refuse(cannot(`a canary already released ${version}`));
+    const incident = await blockingIncident(tx);
+    if (incident) {
+      const linked = incident.state.version ? `, linked to ${incident.state.version}` : '';
+      return refuse(cannot(`incident ${incident.id} (${incident.state.severity}${linked}) is ${incident.state.status}: no canary starts until it is resolved. An emergency rollback stays allowed (\`/spark rollback <reason>\`)`));
+    }
     // Change freezes (T-30 until the freeze lift) come with the run of show; the windows of config freeze are here.
     const overridable = [await missingGo(tx, version, platform.ok.commit), freezeRefusal(deps, { start: now, kind: 'canary' }, [])].filter(
       (why): why is string => why !== undefined,

@@ -41,6 +41,15 @@ async function decisionsOf(db: Sql, night: StoredNight, startedAt: number | unde
   return go ? [go, ...minutes] : minutes;
 }
 
+/** The release's incidents: every one linked to the version, in the order they opened. */
+async function incidentsOf(db: Sql, version: string): Promise<ReleaseNoteFacts['incidents']> {
+  const rows = await db.query<{ id: string; severity: string; status: string; summary: string; openedAt: Date }>(
+    `SELECT id, severity, status, state->>'summary' AS summary, opened_at AS "openedAt" FROM incident WHERE version = $1 ORDER BY seq`,
+    [version],
+  );
+  return rows.map((r) => ({ at: new Date(r.openedAt), title: `${r.id} (${r.severity}): ${r.summary}`, status: r.status }));
+}
+
 /** The release note's facts; `closedAt` is the night's last snapshot (T+24h). */
 export async function releaseNoteFacts(db: Sql, deps: { evidence: EvidenceStore; nameOf: NameOf }, night: StoredNight, closedAt: Date): Promise<ReleaseNoteFacts> {
   const canary = (await readCanary(db, night.runId))?.state;
@@ -59,8 +68,7 @@ export async function releaseNoteFacts(db: Sql, deps: { evidence: EvidenceStore;
     }),
     oneLiner,
     decisions: await decisionsOf(db, night, canary?.startedAt, deps.nameOf),
-    // incidents are not recorded yet: the incident work adds them here
-    incidents: [],
+    incidents: await incidentsOf(db, night.version),
     night: night.state.summary,
   };
 }

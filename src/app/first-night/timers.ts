@@ -18,6 +18,7 @@ import type { TimerHandler, TimerStep } from '../../engine/timer-runner.ts';
 import { appendAudit, type AuditEntry } from '../../evidence/audit.ts';
 import { writeEvidence, writeManifest } from '../../evidence/files.ts';
 import type { Sql } from '../../store/db.ts';
+import { liftChangeFreeze } from '../run-of-show/run.ts';
 import { releaseNoteFacts } from './facts.ts';
 import { measureNight } from './measure.ts';
 import { endNight, lockNight, readNight, saveNight, type StoredNight, type StoredNightState } from './record.ts';
@@ -170,8 +171,8 @@ export function firstNightTimers(deps: FirstNightDeps, hooks: FirstNightHooks = 
         version: night.version,
         details: { nightId, runId: night.runId, taken: summary.taken, clean: summary.clean, breaches: summary.breaches.length, evidence: file.path, sha256: file.sha256 },
       });
-      // The freeze lift proper comes with the run of show; the first night says it is over.
       await audit(tx, { at: step.now, actor: BOT, action: 'first-night.freeze-lifted', version: night.version, details: { nightId, runId: night.runId } });
+      await liftChangeFreeze(tx, deps, night.version, step.now);
       await endNight(tx, nightId, step.now);
     });
     if (version) await writeManifest(deps.db, deps.evidence, version);

@@ -15,6 +15,8 @@ export interface Submission {
   callbackId: string;
   userId: string;
   value: string;
+  /** the form's further fields, by id */
+  fields?: Record<string, string>;
   deliveryId?: string;
 }
 

@@ -7,6 +7,7 @@ import type { CanaryStatus } from '../../domain/canary/state.ts';
 import type { TriggerWindow } from '../../domain/canary/triggers.ts';
 import type { CanaryView } from '../../domain/canary/view.ts';
 import type { Block, Button, Card } from '../card.ts';
+import { INCIDENT_DECLARE } from './incident.ts';
 
 /** The release card's buttons; Roll back opens the form that asks for the reason. */
 export const CANARY_ACTION = { pause: 'canary.pause', resume: 'canary.resume', promote: 'canary.promote', rollback: 'canary.rollback' } as const;
@@ -71,14 +72,16 @@ function buttons(runId: number, v: CanaryView): Button[] {
     style: 'danger',
     confirm: { title: `Roll back ${v.version}?`, text: 'Traffic goes back to the stable version at once. You will be asked for the reason.', yes: 'Roll back', no: 'Cancel' },
   });
-  if (v.status === 'rollback-failed') return [rollback('Roll back again')];
-  if (v.stage === undefined) return [];
+  const declare: Button = { actionId: INCIDENT_DECLARE, label: 'Declare incident', value: value(v.version) };
+  if (v.status === 'rollback-failed') return [rollback('Roll back again'), declare];
+  if (v.stage === undefined) return [declare];
   return [
     v.status === 'paused'
       ? { actionId: CANARY_ACTION.resume, label: 'Resume', value: value('resume') }
       : { actionId: CANARY_ACTION.pause, label: 'Pause', value: value('pause') },
     { actionId: CANARY_ACTION.promote, label: 'Promote now', value: value(promoteWhat(v.stage)), style: 'primary' },
     rollback('Roll back'),
+    declare,
   ];
 }
 
@@ -108,7 +111,7 @@ export function canaryCard(runId: number, v: CanaryView, nameOf: NameOf): Card {
   }
   const bs = buttons(runId, v);
   if (bs.length > 0) blocks.push({ type: 'buttons', buttons: bs });
-  blocks.push({ type: 'context', text: `Canary run ${runId}${bs.length > 0 ? ' · the buttons are for the IC and the DevOps Lead' : ''}` });
+  blocks.push({ type: 'context', text: `Canary run ${runId}${bs.length > 1 ? ' · the buttons are for the IC and the DevOps Lead; anyone may declare an incident' : ''}` });
   const at = v.stage === undefined ? '' : ` (stage ${v.stage} of ${v.stages.length} at ${v.weight} %)`;
   return { text: `Canary ${v.version}: ${STATUS[v.status].replace(/\*/g, '')}${at}`, blocks };
 }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { ChatDelivery } from '../../engine/delivery.ts';
+import { channelNameOf, type ChatDelivery, type WarRoom } from '../../engine/delivery.ts';
 import type { Card } from '../card.ts';
 import { renderForTerminal } from './render.ts';
 
@@ -19,6 +19,7 @@ export class Screen {
   #ts = 0;
   readonly #markers = new Map<string, { channel: string; ts: string }>();
   readonly #files = new Set<string>();
+  readonly #warRooms = new Map<string, WarRoom>();
 
   /** Messages posted so far. */
   posted = 0;
@@ -64,5 +65,15 @@ export class Screen {
       return { channel, fileId: file.filename };
     },
     findUploaded: async ({ channel, filename }) => (this.#files.has(filename) ? { channel, fileId: filename } : undefined),
+    openWarRoom: async ({ name, invite }) => {
+      const channel = channelNameOf(name);
+      const earlier = this.#warRooms.get(channel);
+      if (earlier) return earlier;
+      const room: WarRoom = { channel, name: channel, invited: [...new Set(invite)], notInvited: [] };
+      this.#warRooms.set(channel, room);
+      const invited = room.invited.length > 0 ? room.invited.map((u) => `@${u}`).join(', ') : 'nobody';
+      this.print(`${this.stamp ? `${this.stamp()} ` : ''}#${channel} created; invited ${invited}; protocol pinned`);
+      return room;
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { scrubSecrets } from '../../log.ts';
-import type { Modal, Reply } from '../card.ts';
+import type { Modal, ModalField, Reply } from '../card.ts';
 import type { Router } from '../router.ts';
 import type { Screen } from './screen.ts';
 
@@ -28,9 +28,12 @@ const HINT = 'Type a /spark command, a button number, `/as <person>` to act as s
 export async function runConsole(opts: ConsoleOptions): Promise<void> {
   const { router, people, channel, screen } = opts;
   let me = people[0] ?? { userId: 'U0LOCAL', name: 'you' };
-  /** A form the person opened: their next line is its answer. */
+  /** A form the person opened: their next lines are its answers, the main input first, then each further field. */
   let form: Modal | undefined;
+  let answers: string[] = [];
   const print = (s: string) => screen.print(s);
+  const fieldPrompt = (f: ModalField) =>
+    `${f.label}${f.options ? ` (${f.options.join(', ')})` : ''}: type it on the next line${f.initial ? `, \`.\` for ${f.initial}` : f.optional ? ', `.` for none' : ''}, or /cancel.`;
 
   function deliver(reply: Reply) {
     if (reply.ephemeral) screen.show(`only to ${me.name}`, reply.ephemeral, { channel, ts: 'ephemeral' });
@@ -41,9 +44,20 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
   }
 
   async function answerForm(open: Modal, text: string) {
+    if (text === '/cancel') {
+      form = undefined;
+      answers = [];
+      return print(`${open.title}: cancelled, nothing was changed.`);
+    }
+    answers.push(text);
+    const fields = open.fields ?? [];
+    const next = fields[answers.length - 1];
+    if (next) return print(fieldPrompt(next));
+    const [value = '', ...rest] = answers;
     form = undefined;
-    if (text === '/cancel') return print(`${open.title}: cancelled, nothing was changed.`);
-    const reply = await router.submit({ callbackId: open.callbackId, metadata: open.metadata, value: text, userId: me.userId });
+    answers = [];
+    const given = Object.fromEntries(fields.map((f, i) => [f.id, rest[i] === '.' ? (f.initial ?? '') : (rest[i] ?? '')]));
+    const reply = await router.submit({ callbackId: open.callbackId, metadata: open.metadata, value, fields: given, userId: me.userId });
     if (reply.error) {
       form = open;
       print(`${reply.error}\n${open.input.label}: type it again, or /cancel.`);

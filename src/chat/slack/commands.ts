@@ -12,6 +12,7 @@ export function registerCommands(app: App, router: Router, surface: Surface): vo
     const parsed = parseCommand(command.text);
     await (parsed.ok ? ack() : ack({ response_type: 'ephemeral', ...toBlockKit(textCard(parsed.problem)) }));
     surface.acked('command', context);
+    surface.commandReceived(parsed.ok ? parsed.command.name : 'invalid');
     if (!parsed.ok) return;
     await surface.guard(respond, async () => {
       const reply = await router.command({

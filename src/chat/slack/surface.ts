@@ -7,6 +7,8 @@ import type { BotMetrics } from '../../server/metrics.ts';
 /** What every Slack listener shares: ack latency measurement and one way to report a failure to the person. */
 export interface Surface {
   acked(kind: 'command' | 'action' | 'view', context: Context): void;
+  /** Counts a received `/spark` command by its subcommand (`invalid` when it did not parse). */
+  commandReceived(command: string): void;
   /** Runs work after the ack, in the queue (or at once with `now`), and tells the person if it fails. */
   guard(respond: RespondFn, work: () => Promise<void>, opts?: { now: boolean }): Promise<void>;
 }
@@ -26,6 +28,9 @@ export function createSurface(metrics: BotMetrics, log: Logger): Surface {
     acked(kind, context) {
       const start = context.receivedAt;
       if (typeof start === 'number') metrics.ackSeconds.observe({ kind }, (performance.now() - start) / 1000);
+    },
+    commandReceived(command) {
+      metrics.commands.inc({ command });
     },
     async guard(respond, work, opts) {
       try {
