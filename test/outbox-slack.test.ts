@@ -54,6 +54,18 @@ describe('the outbox delivering to a Slack that fails for a while', () => {
     expect(await outboxCounts(db, clock.now())).toEqual({ pending: 0, parked: 0, lagSeconds: 0 });
   });
 
+  it('pins a message marked to be pinned, once, even when the answer to the pin was lost', async () => {
+    const id = slack.addChannel('spark-deploys', { botIsMember: true });
+    await db.transaction((tx) => enqueue(tx, { kind: 'slack.post', channel: id, card: textCard('the war-room protocol'), pin: true }, T0));
+    slack.failNext(1, { status: 500 }, { method: 'pins.add', afterHandling: true });
+    const clock = new VirtualClock(T0);
+    await engine(clock).fastForward(clock);
+    const [posted] = slack.messages(id);
+    expect(slack.messages(id)).toHaveLength(1);
+    expect(slack.channel(id)?.pins).toEqual([posted?.ts]);
+    expect(await outboxCounts(db, clock.now())).toEqual({ pending: 0, parked: 0, lagSeconds: 0 });
+  });
+
   it('parks a message Slack refuses for good, with Slack\'s reason, and delivers the rest', async () => {
     await db.transaction(async (tx) => {
       await enqueue(tx, { kind: 'slack.update', channel: 'C0DEPLOYS', ts: '1.000001', card: textCard('update of a message that never was') }, T0);

@@ -225,6 +225,9 @@ describe('the run of show', () => {
     expect(posts[0]).toContain('*T-30 · Change freeze* for v1.4.0');
     expect(posts[1]).toContain('3. Every decision is a minute: `Time | Stage | Metrics | Decision`.');
     expect(posts[1]).toContain('4. Theories go to the parking lot');
+    // the protocol is pinned in the channel, once
+    const protocol = r.rec.posts().find((p) => p.text === posts[1]);
+    expect(r.rec.delivered.filter((d) => d.op === 'pin').map((d) => d.ts)).toEqual([protocol?.ts]);
     expect(posts[2]).toMatch(/^🔎 \*T-10 · Preflight\*: run \d+ ⚠️ ready, with warnings/);
     expect(posts[5]).toContain('release evidence is missing; it is not a pass.');
     expect(posts[5]).toMatch(/✅ SBOM `test\/fixtures\/sbom\/current-mit\.cdx\.json` \([\d.]+ k?B, sha256 [0-9a-f]{12}…\), sealed in `v1\.4\.0\/[^`]+-run-of-show-sbom\.md`/);

@@ -2,7 +2,7 @@ import { WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import { toBlockKit } from '../chat/blockkit.ts';
 import type { ChatDelivery } from '../engine/delivery.ts';
 import { call, MARKER_EVENT } from './slack-errors.ts';
-import { openWarRoom } from './slack-war-room.ts';
+import { openWarRoom, pin } from './slack-war-room.ts';
 
 /**
  * The outbox's Slack adapter. Retries are the outbox's (durable, with backoff), so the client itself never retries,
@@ -56,5 +56,6 @@ export function slackDelivery(token: string, slackApiUrl: string | undefined, lo
       return shared?.id ? { channel, fileId: shared.id } : undefined;
     },
     openWarRoom: (room) => openWarRoom(client, room),
+    pin: ({ channel, ts }) => pin(client, channel, ts),
   };
 }

@@ -59,7 +59,7 @@ async function postProtocol(client: WebClient, channel: string, text: string, ma
   return String((await call(client.chat.postMessage({ channel, text, unfurl_links: false, metadata }), 'chat:write')).ts);
 }
 
-async function pin(client: WebClient, channel: string, timestamp: string): Promise<void> {
+export async function pin(client: WebClient, channel: string, timestamp: string): Promise<void> {
   try {
     await client.pins.add({ channel, timestamp });
   } catch (err) {

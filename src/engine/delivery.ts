@@ -21,6 +21,8 @@ export interface ChatDelivery {
    * posted protocol and the invitations of an earlier try instead of doing them twice.
    */
   openWarRoom(m: { name: string; topic: string; invite: string[]; pin: string; marker: string }): Promise<WarRoom>;
+  /** Pins a posted message in its channel; pinning it again is not an error. */
+  pin(m: { channel: string; ts: string }): Promise<void>;
 }
 
 export interface WarRoom {

@@ -69,7 +69,9 @@ async function deliver(deps: DispatcherDeps, row: OutboxRow): Promise<unknown> {
       // Tried before: the earlier try may have reached Slack before the bot died. Slack's history wants a channel id.
       const channelId = row.attempts > 1 ? await knownChannelId(db, row.stream, item.channel) : undefined;
       const earlier = channelId ? await chat.findPosted({ channel: channelId, marker, threadTs }) : undefined;
-      return earlier ?? chat.post({ channel: item.channel, card: item.card, threadTs, marker });
+      const posted = earlier ?? (await chat.post({ channel: item.channel, card: item.card, threadTs, marker }));
+      if (item.pin) await chat.pin(posted);
+      return posted;
     }
     case 'slack.update': {
       // Slack allows about one update a second per channel: a card that changed again meanwhile is sent once, as it is now.

@@ -4,7 +4,7 @@ import type { Sql } from '../store/db.ts';
 
 /** What a use case asks to be said, written in its own transaction and delivered after it commits. */
 export type OutboxItem =
-  | { kind: 'slack.post'; channel: string; card: Card; ref?: string; threadOf?: string }
+  | { kind: 'slack.post'; channel: string; card: Card; ref?: string; threadOf?: string; /** pinned in its channel once posted */ pin?: boolean }
   | { kind: 'slack.update'; channel: string; card: Card; ts?: string; of?: string }
   | { kind: 'slack.ephemeral'; channel: string; user: string; card: Card }
   | { kind: 'slack.upload'; channel: string; file: UploadedFile; threadOf?: string }

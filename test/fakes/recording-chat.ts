@@ -2,7 +2,7 @@ import type { Card } from '../../src/chat/card.ts';
 import { channelNameOf, type ChatDelivery } from '../../src/engine/delivery.ts';
 
 export interface Delivered {
-  op: 'post' | 'update' | 'ephemeral' | 'upload' | 'war-room';
+  op: 'post' | 'update' | 'ephemeral' | 'upload' | 'war-room' | 'pin';
   channel: string;
   ts: string;
   text: string;
@@ -48,6 +48,10 @@ export function recordingChat() {
     },
     async findUploaded({ channel, filename }) {
       return delivered.some((d) => d.op === 'upload' && d.marker === filename) ? { channel, fileId: filename } : undefined;
+    },
+    async pin({ channel, ts }) {
+      maybeFail();
+      delivered.push({ op: 'pin', channel, ts, text: '' });
     },
     async openWarRoom({ name, topic, invite, pin, marker }) {
       maybeFail();

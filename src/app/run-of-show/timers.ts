@@ -53,8 +53,8 @@ async function latestPreflight(db: Sql, version: string) {
 }
 
 export function runOfShowTimers(deps: RunOfShowDeps, blastRadius: Source<BurstTarget>): Record<string, TimerHandler> {
-  const post = (tx: Sql, run: StoredRun, text: string, now: Date, ref?: string) =>
-    enqueue(tx, { kind: 'slack.post', channel: run.channel, card: textCard(text), ...(ref ? { ref } : {}) }, now);
+  const post = (tx: Sql, run: StoredRun, text: string, now: Date, ref?: string, pin?: boolean) =>
+    enqueue(tx, { kind: 'slack.post', channel: run.channel, card: textCard(text), ...(ref ? { ref } : {}), ...(pin ? { pin } : {}) }, now);
 
   /** Runs one step: `before` outside any transaction, `write` in the one that completes the timer. */
   async function runStep<M>(timer: DueTimer, s: TimerStep, step: StepId, before: (run: StoredRun) => Promise<M>, write: (tx: Sql, run: StoredRun, m: M, now: Date) => Promise<Wrote>) {
@@ -90,8 +90,8 @@ export function runOfShowTimers(deps: RunOfShowDeps, blastRadius: Source<BurstTa
 
     'war-room': (timer, s) =>
       runStep(timer, s, 'war-room', nothing, async (tx, run, _m, now) => {
-        await post(tx, run, warRoomText(refOf(run), offsetOf(run, 'war-room'), icNames(deps)), now, `${runRef(run.id)}:war-room`);
-        return { line: 'protocol posted; theories go to its thread' };
+        await post(tx, run, warRoomText(refOf(run), offsetOf(run, 'war-room'), icNames(deps)), now, `${runRef(run.id)}:war-room`, true);
+        return { line: 'protocol pinned; theories go to its thread' };
       }),
 
     preflight: (timer, s) =>

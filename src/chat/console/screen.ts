@@ -65,6 +65,7 @@ export class Screen {
       return { channel, fileId: file.filename };
     },
     findUploaded: async ({ channel, filename }) => (this.#files.has(filename) ? { channel, fileId: filename } : undefined),
+    pin: async ({ channel, ts }) => this.print(`${this.stamp ? `${this.stamp()} ` : ''}📌 ${channel} · message ${ts} pinned`),
     openWarRoom: async ({ name, invite }) => {
       const channel = channelNameOf(name);
       const earlier = this.#warRooms.get(channel);
