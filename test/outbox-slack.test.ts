@@ -57,7 +57,7 @@ describe('the outbox delivering to a Slack that fails for a while', () => {
   it('pins a message marked to be pinned, once, even when the answer to the pin was lost', async () => {
     const id = slack.addChannel('spark-deploys', { botIsMember: true });
     await db.transaction((tx) => enqueue(tx, { kind: 'slack.post', channel: id, card: textCard('the war-room protocol'), pin: true }, T0));
-    slack.failNext(1, { status: 500 }, { method: 'pins.add', afterHandling: true });
+    slack.failNext(1, { status: 500, method: 'pins.add', afterHandling: true });
     const clock = new VirtualClock(T0);
     await engine(clock).fastForward(clock);
     const [posted] = slack.messages(id);
