@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/adapters/virtual-clock.ts';
 import { readIncident } from '../src/app/incident/record.ts';
-import type { IncidentDeps } from '../src/app/incident/run.ts';
+import { declareIncident, type IncidentDeps } from '../src/app/incident/run.ts';
 import { namesFrom } from '../src/app/ritual.ts';
 import { MODAL_FIELD, toModalView } from '../src/chat/blockkit.ts';
 import { incidentButtons } from '../src/chat/buttons/incident.ts';
@@ -50,5 +50,21 @@ describe('declaring an incident from the release card', () => {
     const [row] = await db.query<{ seq: number }>('SELECT seq FROM incident');
     const s = (await readIncident(db, Number(row!.seq)))!.state;
     expect(s).toMatchObject({ summary: 'orders failing on the canary', severity: 'SEV1', version: 'v1.4.0', origin: { kind: 'person', by: 'U0CTO' } });
+  });
+
+  it('posts the team\'s incident template, filled in, in the new incident\'s thread; an unreadable one is said, not skipped', async () => {
+    const posts = async (template: string) => {
+      const withTemplate = { ...deps, config: configSchema.parse({ escalation: { template } }) };
+      await declareIncident(withTemplate, { summary: 'settlement batch stuck', severity: 'SEV3', actor: 'U0CTO' });
+      const [latest] = await db.query<{ payload: { card: { text: string } } }>(
+        `SELECT payload FROM outbox WHERE kind = 'slack.post' AND payload->>'threadOf' = (SELECT 'incident:' || id FROM incident ORDER BY seq DESC LIMIT 1)
+         AND payload->'card'->>'text' LIKE '%template%' ORDER BY id`,
+      );
+      return latest?.payload.card.text ?? '';
+    };
+    const filled = await posts('test/fixtures/incident/INCIDENT_TEMPLATE.md');
+    expect(filled).toMatch(/^📋 \*Incident template\* \(`test\/fixtures\/incident\/INCIDENT_TEMPLATE\.md`\)/);
+    expect(filled).toMatch(/## Incident INC-\d+ \(SEV3\)\n- Summary: settlement batch stuck\n- Version: not linked to a release\n- Detected: 2026-11-24T18:00:00\.000Z by Zeynep Arslan\n- Impact: \{\{impact\}\}/);
+    expect(await posts('test/fixtures/incident/missing.md')).toBe('⚠️ The incident template `test/fixtures/incident/missing.md` could not be read (ENOENT): follow the team\'s template by hand.');
   });
 });

@@ -694,6 +694,8 @@ const baseSchema = z.strictObject({
       pagingFallbackAfter: positiveDuration.prefault('2m'),
       /** the PagerDuty escalation policy whose on-call is named in Slack (with PAGERDUTY_API_TOKEN) */
       pagerdutyEscalationPolicy: text.optional(),
+      /** the team's incident template (Markdown, `{{id}}`-style fields filled in), posted in every incident's thread */
+      template: text.optional(),
     })
     .prefault({}),
   preflight: z

@@ -19,6 +19,7 @@ import type { Db, Sql } from '../../store/db.ts';
 import { isFirstDelivery } from '../deliveries.ts';
 import { armClock, BOT, cardOf, incidentRef, INCIDENT_TIMER, inThread, performEffects, type Where } from './effects.ts';
 import { incidentId, incidentOfOrigin, insertIncident, lockIncident, nextIncidentSeq, openIncidents, saveIncident, type OriginKey, type StoredIncident } from './record.ts';
+import { templatePosts } from './template.ts';
 import { openedText } from './texts.ts';
 
 export interface IncidentDeps {
@@ -74,6 +75,7 @@ export async function openIncidentIn(
     files.push(file.path);
   }
   await inThread(tx, at, openedText(state, deps.nameOf, files), now);
+  for (const text of await templatePosts(deps.config.escalation.template, state, deps.nameOf)) await inThread(tx, at, text, now);
   await appendAudit(tx, deps.evidence.key, {
     at: now,
     actor: actorOf(opening),
