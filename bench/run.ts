@@ -1,6 +1,7 @@
 // npm run bench: measures and writes bench/results/*.json. Figures, never pass/fail.
 // BENCH_ONLY=analysis-tick,breach-rollback runs only the benches named (by their results file).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { benchAck } from './ack.ts';
 import { benchAnalysisTick } from './analysis-tick.ts';
 import { benchBreachToRollback } from './breach-rollback.ts';
@@ -8,11 +9,13 @@ import { benchEngine } from './engine.ts';
 import { benchPreflight } from './preflight.ts';
 import { benchVoteClicks } from './vote-clicks.ts';
 import { benchStartup } from './startup.ts';
+import { benchRehearse } from './rehearse.ts';
+import { benchCanaryRss } from './canary-rss.ts';
 
 mkdirSync('bench/results', { recursive: true });
 const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
 const want = (name: string) => !only || only.includes(name);
-const write = (name: string, data: unknown) => writeFileSync(`bench/results/${name}.json`, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, data }, null, 2)}\n`);
+const write = (name: string, data: unknown) => writeFileSync(`bench/results/${name}.json`, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100), data }, null, 2)}\n`);
 
 if (want('startup')) {
   const startup = await benchStartup();
@@ -59,8 +62,29 @@ if (want('vote-clicks')) {
 if (want('ack')) {
   const ack = await benchAck(Number(process.env.BENCH_SECONDS ?? 10));
   write('ack', ack);
-  for (const { target, figures } of ack) {
-    console.log(target);
-    console.table(figures);
-  }
+  console.table(
+    ack.rows.map((r) =>
+      'skipped' in r
+        ? { database: r.database, kind: r.kind, connections: r.connections, skipped: r.skipped }
+        : {
+            database: r.database, kind: r.kind, connections: r.connections,
+            'bare req/s': r.bareBolt.requestsPerSecond, 'bare p50': r.bareBolt.p50Ms, 'bare p99': r.bareBolt.p99Ms,
+            'spark req/s': r.spark.requestsPerSecond, 'spark p50': r.spark.p50Ms, 'spark p99': r.spark.p99Ms,
+            'req/s ratio': r.ratioToBareBolt.requestsPerSecond, 'p99 ratio': r.ratioToBareBolt.p99, 'outbox left': r.spark.outboxPendingAfter,
+          },
+    ),
+  );
+}
+
+if (want('rehearse')) {
+  const rehearsal = await benchRehearse();
+  write('rehearse', rehearsal);
+  console.log('rehearse v1.4.0', { wallMs: rehearsal.wallMs, peakRssMb: rehearsal.peakRssMb });
+  console.table(rehearsal.floors);
+}
+
+if (want('canary-rss')) {
+  const rss = await benchCanaryRss();
+  write('canary-rss', rss);
+  console.log('bot RSS through a canary', JSON.stringify(rss, null, 2));
 }

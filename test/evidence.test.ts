@@ -83,6 +83,13 @@ describe(`evidence on ${TEST_ENGINE}`, () => {
     expect(await verify()).toEqual({ version: 'v1.4.0', files: 3, rows: 3, problems: [] });
   });
 
+  it('a verify right after a write commits finds the manifest listing it: a GO / NO-GO never sees a false problem', async () => {
+    await write('canary-stage-1', T0);
+    // no writeManifest after the commit: the write itself keeps the manifest current
+    expect((await verify()).problems).toEqual([]);
+    expect(readFileSync(disk('v1.4.0/MANIFEST.sha256'), 'utf8')).toContain('-canary-stage-1.md');
+  });
+
   it('names a changed, a missing and an extra file, an edited audit row and a removed one', async () => {
     const changed = await write('preflight-pgbouncer', T0);
     await vote(at(500));

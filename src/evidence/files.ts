@@ -40,8 +40,8 @@ function render(e: Evidence): string {
 }
 
 /**
- * Writes one evidence file (atomically, never over another) and, in tx, records it and seals its sha256 in an
- * `evidence.written` audit row. The file is on disk before tx commits, so a caller whose transaction then
+ * Writes one evidence file (atomically, never over another) and, in tx, records it, seals its sha256 in an
+ * `evidence.written` audit row and rewrites the version's manifest. The file is on disk before tx commits, so a caller whose transaction then
  * rolls back leaves an unrecorded file behind, which verifyEvidence names as `extra`.
  */
 export async function writeEvidence(tx: Sql, store: EvidenceStore, e: Evidence): Promise<SealedFile> {
@@ -64,6 +64,8 @@ export async function writeEvidence(tx: Sql, store: EvidenceStore, e: Evidence):
       e.version, path, e.kind, sha256, bytes, e.at,
     ]);
     await appendAudit(tx, store.key, { at: e.at, actor: e.actor, action: EVIDENCE_WRITTEN, version: e.version, details: { path, sha256, bytes, kind: e.kind, title: scrubSecrets(e.title) } });
+    // Still under the lock: a verify never finds a committed record the manifest does not list yet.
+    await writeManifest(tx, store, e.version);
   } catch (err) {
     await unlink(join(folder, name)).catch(() => undefined);
     throw err;

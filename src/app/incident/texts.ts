@@ -1,4 +1,5 @@
 /** What an incident writes in its thread and in the incidents channel, besides its card. */
+import { formatDurationShort } from '../../domain/canary/format.ts';
 import { originText } from '../../domain/incident/report.ts';
 import type { ActionItem, IncidentState, NameOf, Origin, TimelineEntry } from '../../domain/incident/state.ts';
 import type { OnCallRoster } from '../../ports/on-call.ts';
@@ -53,8 +54,7 @@ export function onCallText(roster: OnCallRoster, slackOf: (name: string) => stri
 }
 
 export function pagingFailedText(id: string, afterMs: number, error: string | null, oncall: readonly string[]): string {
-  const minutes = Math.round(afterMs / 60_000);
-  return `<!here> ⚠️ *Paging failed for ${id}*: PagerDuty has not accepted its page for ${minutes} min${error ? ` (${error})` : ''}. The bot keeps retrying; until then call the on-call engineer directly${oncall.length > 0 ? `: ${mentions(oncall)}` : ''}.`;
+  return `<!here> ⚠️ *Paging failed for ${id}*: PagerDuty has not accepted its page for ${formatDurationShort(afterMs)}${error ? ` (${error})` : ''}. The bot keeps retrying; until then call the on-call engineer directly${oncall.length > 0 ? `: ${mentions(oncall)}` : ''}.`;
 }
 
 export function actionListText(s: IncidentState, nameOf: NameOf): string {
