@@ -3,8 +3,8 @@
 // reads Debian's Prometheus, which scrapes a loopback exporter every second; the deploy adapter is the signed
 // webhook, answered by a loopback platform that notes when each call arrives.
 //
-// Each run starts a canary (at a random phase of the scrape schedule), lets it tick healthily for 2.5 s, then raises
-// the canary's API p95 to 450 ms. Measured:
+// Each run starts a canary (at a random phase of the scrape schedule, once the IC has resolved the incident the run
+// before opened), lets it tick healthily for 2.5 s, then raises the canary's API p95 to 450 ms. Measured:
 //   latencyMs   from the moment the trigger's window was satisfied — the timestamp of the first scraped sample above
 //               400 ms (Prometheus's own, a scrape's start) plus the 3 s window — to the arrival of the rollback's
 //               first deploy call (stop) at the webhook
@@ -15,6 +15,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCanary } from '../src/app/canary/run.ts';
+import { blockingIncident } from '../src/app/incident/record.ts';
+import { actOnIncident } from '../src/app/incident/run.ts';
 import { evidenceKeyFrom } from '../src/evidence/key.ts';
 import { simCommitOf } from '../src/sim/deploy.ts';
 import { startDeployWebhookPlatform } from '../test/fakes/deploy-webhook-platform.ts';
@@ -86,6 +88,12 @@ export async function benchBreachToRollback(runs = 10) {
         heldMs: trigger.heldMs,
       });
       if ((await finished(scratch.db, version)).status !== 'rolled-back') throw new Error(`bench: ${version} did not roll back`);
+      // the rollback opened an incident linked to the version, which holds back the next canary: the IC closes it
+      const incident = await blockingIncident(scratch.db);
+      if (incident) {
+        const said = [await actOnIncident(bot.deps, incident.seq, { type: 'mitigated', by: IC }), await actOnIncident(bot.deps, incident.seq, { type: 'resolve', by: IC })];
+        if (await blockingIncident(scratch.db)) throw new Error(`bench: ${incident.id} could not be resolved: ${said.join(' ')}`);
+      }
     }
     const lat = results.map((r) => r.latencyMs).sort((a, b) => a - b);
     return {

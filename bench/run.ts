@@ -5,63 +5,58 @@ import { loadavg } from 'node:os';
 import { benchAck } from './ack.ts';
 import { benchAnalysisTick } from './analysis-tick.ts';
 import { benchBreachToRollback } from './breach-rollback.ts';
+import { benchCanaryRss } from './canary-rss.ts';
 import { benchEngine } from './engine.ts';
 import { benchPreflight } from './preflight.ts';
-import { benchVoteClicks } from './vote-clicks.ts';
-import { benchStartup } from './startup.ts';
 import { benchRehearse } from './rehearse.ts';
-import { benchCanaryRss } from './canary-rss.ts';
+import { benchStartup } from './startup.ts';
+import { benchVoteClicks } from './vote-clicks.ts';
 
 mkdirSync('bench/results', { recursive: true });
 const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
 const want = (name: string) => !only || only.includes(name);
-const write = (name: string, data: unknown) => writeFileSync(`bench/results/${name}.json`, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100), data }, null, 2)}\n`);
+// The load average says how much else the machine was doing while the figures were taken.
+const write = (name: string, data: unknown) =>
+  writeFileSync(`bench/results/${name}.json`, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100), data }, null, 2)}\n`);
 
-if (want('startup')) {
-  const startup = await benchStartup();
-  write('startup', startup);
-  console.table(startup);
+/** Runs one bench and writes its figures; one that fails writes why, and the others still run. */
+async function bench<T>(name: string, measure: () => Promise<T>, show: (data: T) => void) {
+  if (!want(name)) return;
+  try {
+    const data = await measure();
+    write(name, data);
+    show(data);
+  } catch (err) {
+    write(name, { failed: (err as Error).message });
+    console.error(`${name} failed: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
 }
 
-if (want('engine')) {
-  const engine = await benchEngine();
-  write('engine', engine);
-  console.table(engine);
-}
-
-if (want('preflight')) {
-  const preflight = await benchPreflight();
-  write('preflight', preflight);
-  console.table(preflight);
-}
+await bench('startup', benchStartup, console.table);
+await bench('engine', benchEngine, console.table);
+await bench('preflight', benchPreflight, console.table);
 
 // The canary against a real Prometheus (8 signals, 20 triggers), then breach → rollback on the wall clock.
-if (want('analysis-tick')) {
-  const tick = await benchAnalysisTick();
-  write('analysis-tick', tick);
-  console.log('one canary analysis tick', tick);
-}
-if (want('breach-rollback')) {
-  const breach = await benchBreachToRollback();
-  write('breach-rollback', breach);
-  const { results, ...summary } = breach;
+await bench('analysis-tick', benchAnalysisTick, (tick) => console.log('one canary analysis tick', tick));
+await bench('breach-rollback', benchBreachToRollback, ({ results, ...summary }) => {
   console.log('trigger window satisfied → first rollback call at the deploy webhook', summary);
   console.table(results);
-}
+});
 
-if (want('vote-clicks')) {
-  // The bot's database follows TEST_DATABASE_URL (test/support/bot-process.ts): embedded first, then PostgreSQL.
-  const pglite = await benchVoteClicks();
-  process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
-  const postgres = await benchVoteClicks();
-  delete process.env.TEST_DATABASE_URL;
-  write('vote-clicks', { pglite, postgres });
-  console.log('100 concurrent clicks on one GO button', { pglite, postgres });
-}
+await bench(
+  'vote-clicks',
+  async () => {
+    // The bot's database follows TEST_DATABASE_URL (test/support/bot-process.ts): embedded first, then PostgreSQL.
+    const pglite = await benchVoteClicks();
+    process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+    const postgres = await benchVoteClicks().finally(() => delete process.env.TEST_DATABASE_URL);
+    return { pglite, postgres };
+  },
+  (clicks) => console.log('100 concurrent clicks on one GO button', clicks),
+);
 
-if (want('ack')) {
-  const ack = await benchAck(Number(process.env.BENCH_SECONDS ?? 10));
-  write('ack', ack);
+await bench('ack', () => benchAck(Number(process.env.BENCH_SECONDS ?? 10)), (ack) =>
   console.table(
     ack.rows.map((r) =>
       'skipped' in r
@@ -73,18 +68,12 @@ if (want('ack')) {
             'req/s ratio': r.ratioToBareBolt.requestsPerSecond, 'p99 ratio': r.ratioToBareBolt.p99, 'outbox left': r.spark.outboxPendingAfter,
           },
     ),
-  );
-}
+  ),
+);
 
-if (want('rehearse')) {
-  const rehearsal = await benchRehearse();
-  write('rehearse', rehearsal);
-  console.log('rehearse v1.4.0', { wallMs: rehearsal.wallMs, peakRssMb: rehearsal.peakRssMb });
-  console.table(rehearsal.floors);
-}
+await bench('rehearse', () => benchRehearse(), (r) => {
+  console.log('rehearse v1.4.0', { wallMs: r.wallMs, peakRssMb: r.peakRssMb });
+  console.table(r.floors);
+});
 
-if (want('canary-rss')) {
-  const rss = await benchCanaryRss();
-  write('canary-rss', rss);
-  console.log('bot RSS through a canary', JSON.stringify(rss, null, 2));
-}
+await bench('canary-rss', () => benchCanaryRss(), (rss) => console.log('bot RSS through a canary', JSON.stringify(rss, null, 2)));
