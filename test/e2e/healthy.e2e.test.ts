@@ -1,7 +1,7 @@
 /**
  * Scenario 1, a healthy release end to end: the bot as a process in Slack HTTP mode, played by its people through
  * signed Slack requests, on the machine's PostgreSQL, pgBouncer and Prometheus. Preflight (every check against a
- * real target) → red team → GO / NO-GO (five approvers, one NO-GO by form first, the IC's confirmation) → canary
+ * real target) → red team (items 11–15 attacking loopback targets) → GO / NO-GO (five approvers, one NO-GO by form first, the IC's confirmation) → canary
  * 1 → 100 % on Prometheus's numbers → first-night snapshots → release note → one-liner; the evidence verifies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,9 +28,26 @@ describe('a healthy release, from preflight to the first night', () => {
     await w?.close();
   });
 
-  it('walks the ritual to a GO in Slack', async () => {
+  it('walks the ritual to a GO in Slack, the red team passing all 15 items', async () => {
     await ritualToGo(w.slack, u, VERSION);
-    expect(u.card(DEPLOYS, /^GO \/ NO-GO v1\.5\.0: GO \(items 10\/10\)$/)).toBeDefined();
+    const gonogo = u.card(DEPLOYS, /^GO \/ NO-GO v1\.5\.0: GO \(items 10\/10\)$/);
+    expect(gonogo).toBeDefined();
+
+    const redteam = u.card(DEPLOYS, /^Red team v1\.5\.0: /)!;
+    expect(redteam.text).toBe('Red team v1.5.0: passed (15 of 15 decided)');
+    const summary = u.thread(DEPLOYS, redteam).filter((m) => m.text?.startsWith(`Red team ${VERSION} `));
+    expect(summary).toHaveLength(1);
+    expect(summary[0]!.text).toMatch(/^Red team v1\.5\.0 ✅ passed \(15 pass · 0 warn · 0 fail · 0 skipped\)\. Summary sealed in /);
+    const blocks = JSON.stringify(redteam.blocks);
+    for (const item of ['11. *Idempotency burst replay*', '12. *Decimal tick drift*', '13. *Outbox clock skew*', '14. *CSP report flood*', '15. *SBOM license drift*']) {
+      expect(blocks).toContain(`✅ ${item} — `);
+    }
+    expect(JSON.stringify(gonogo!.blocks)).toMatch(/\*Red team\* \(run \d+\): passed — 15 pass · 0 warn · 0 fail · 0 skipped · 0 open/);
+
+    // the attacks reached the platform: one order from the burst's 100 requests, a flood that met the rate limit
+    expect(w.redteam.seen).toMatchObject({ orderRequests: 100, ordersExecuted: 1 });
+    expect(w.redteam.seen.reportsLimited).toBeGreaterThan(0);
+    expect(w.redteam.seen.reportsTaken + w.redteam.seen.reportsLimited).toBe(201);
   });
 
   it('releases the canary 1 → 100 %: each weight set once, in order, and every stage passed once in the war-room minutes', async () => {

@@ -1,7 +1,7 @@
 /**
  * The end-to-end config: the ritual's shape with seconds where the defaults say minutes. The canary's signals and
- * triggers read the exporter's golden-signal gauges (the canary rig's), the preflight points at the loopback
- * targets, the first night takes a snapshot every few seconds, and L2 is paged a few seconds after L1.
+ * triggers read the exporter's golden-signal gauges (the canary rig's), the preflight and the red team's automated
+ * items point at the loopback targets, the first night takes a snapshot every few seconds, and L2 is paged a few seconds after L1.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { SparkConfigInput } from '../../../src/config/schema.ts';
 import { GOLDEN, rigConfigInput } from '../../support/canary-rig.ts';
 import { PROMETHEUS_JOB } from './platform.ts';
 import { EXPECTED_MIGRATIONS, FLAGS, type PreflightTargets } from './preflight-targets.ts';
+import type { RedteamTargets } from './redteam-targets.ts';
 
 export const DEPLOYS = 'C0DEPLOYS';
 export const INCIDENTS = 'C0INCIDENTS';
@@ -37,7 +38,7 @@ export const PEOPLE: Record<string, string> = {
 
 const night = (signal: string) => `max(${GOLDEN}{signal="${signal}",app="spark",version="{{version}}"})`;
 
-export function e2eConfig(t: E2eTimings, targets: PreflightTargets): SparkConfigInput {
+export function e2eConfig(t: E2eTimings, targets: PreflightTargets, redteam: RedteamTargets): SparkConfigInput {
   const rig = rigConfigInput({ holds: t.holds, analysisInterval: '1s', noDataLimit: t.noDataLimit ?? '20s', triggerFor: t.triggerFor ?? '3s' });
   return {
     channels: { deploys: DEPLOYS, incidents: INCIDENTS },
@@ -82,6 +83,13 @@ export function e2eConfig(t: E2eTimings, targets: PreflightTargets): SparkConfig
       headers: { url: targets.webUrl },
       flags: { url: `${targets.webUrl}flags`, expected: FLAGS },
       prometheus: { expectedJobs: [PROMETHEUS_JOB] },
+    },
+    redteam: {
+      idempotency: { url: redteam.ordersUrl },
+      decimal: { url: redteam.roundingUrl },
+      outboxSkew: { database: `$${TARGET_DB_ENV}` },
+      cspFlood: { url: redteam.cspReportUrl },
+      sbom: redteam.sbom,
     },
     runOfShow: { blastRadius: { duration: '2s', requestTimeout: '1s' } },
   };

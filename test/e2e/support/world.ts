@@ -1,7 +1,7 @@
 /**
  * Everything one end-to-end scenario runs against, on loopback and free ports: the machine's PostgreSQL (a scratch
  * database for the bot, another for the platform), pgBouncer, Prometheus scraping the platform exporter, the deploy
- * webhook, the fake Slack Web API and PagerDuty; then the bot itself in HTTP mode (`node --import tsx src/main.ts`).
+ * webhook, the platform endpoints the red team attacks, the fake Slack Web API and PagerDuty; then the bot itself in HTTP mode (`node --import tsx src/main.ts`).
  * The bot can be SIGKILLed and started again on the same database and evidence folder.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { scratchDatabase } from '../../support/db.ts';
 import { e2eConfig, PD_POLICY, PEOPLE, TARGET_DB_ENV, writeConfig, type E2eTimings } from './config.ts';
 import { startPlatform, type Platform } from './platform.ts';
 import { startPreflightTargets, type PreflightTargets } from './preflight-targets.ts';
+import { startRedteamTargets, type RedteamTargets } from './redteam-targets.ts';
 
 /** The machine's PostgreSQL; the suite fails (never skips) when it is not there. */
 export const POSTGRES = process.env.E2E_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -33,6 +34,7 @@ export interface World {
   pd: FakePagerDuty;
   platform: Platform;
   targets: PreflightTargets;
+  redteam: RedteamTargets;
   /** the bot's database, evidence folder and HMAC key: what `evidence verify` needs */
   evidenceEnv: Record<string, string>;
   bot(): BotProcess;
@@ -55,6 +57,8 @@ export async function startWorld(opts: { timings: E2eTimings; versions: string[]
     closers.push(botDb.drop);
     const [slack, pd, platform, targets] = await Promise.all([startFakeSlack(), startFakePagerDuty({ onCalls: ONCALLS }), startPlatform(opts.versions), startPreflightTargets(POSTGRES, dir)]);
     closers.push(slack.close, pd.close, platform.close, targets.close);
+    const redteam = await startRedteamTargets(targets.targetDbUrl);
+    closers.push(redteam.close);
     const evidenceEnv = { DATABASE_URL: botDb.url, EVIDENCE_DIR: join(dir, 'evidence'), EVIDENCE_HMAC_KEY: HMAC_KEY };
     const env = {
       ...evidenceEnv,
@@ -66,7 +70,7 @@ export async function startWorld(opts: { timings: E2eTimings; versions: string[]
       PAGERDUTY_EVENTS_URL: pd.url,
       PAGERDUTY_API_TOKEN: FAKE_PD_TOKEN,
       PAGERDUTY_API_URL: pd.url,
-      SPARK_CONFIG: writeConfig(dir, e2eConfig(opts.timings, targets)),
+      SPARK_CONFIG: writeConfig(dir, e2eConfig(opts.timings, targets, redteam)),
       [TARGET_DB_ENV]: targets.targetDbUrl,
       ...webhookEnv(platform.webhook.url),
     };
@@ -93,6 +97,7 @@ export async function startWorld(opts: { timings: E2eTimings; versions: string[]
       pd,
       platform,
       targets,
+      redteam,
       evidenceEnv,
       bot: () => bot!,
       events: () => events,
