@@ -4,7 +4,7 @@
  * The app's durable timer is played by `runClock`: it applies `clock` at every `nextDueAt` up to a moment.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/config/schema.ts';
+import { configSchema, defaultConfig } from '../src/config/schema.ts';
 import { fromAutoRollback, fromFirstNightBreach } from '../src/domain/incident/auto.ts';
 import { apply, blocksCanary, isClosed, nextDueAt, openIncident } from '../src/domain/incident/machine.ts';
 import { reportMarkdown } from '../src/domain/incident/report.ts';
@@ -118,6 +118,14 @@ describe('opening an incident', () => {
     expect(state.timeline[0]?.by).toBe(PO);
     // the status page reminder and the first re-page are both due 5 minutes in
     expect(nextDueAt(state)?.getTime()).toBe(T0 + 5 * MIN);
+  });
+
+  it('reads its re-page and post-mortem cadence from the config', () => {
+    const rules = rulesFrom(configSchema.parse({ escalation: { repageEvery: '0m', postMortemRemindBefore: ['36h', '2h'], postMortemOverdueEvery: '12h' } }));
+    expect(rules).toMatchObject({ repageEveryMs: 0, postMortemRemindBeforeMs: [36 * HOUR, 2 * HOUR], postMortemOverdueEveryMs: 12 * HOUR });
+    // re-paging off: nothing but the status page reminder is due at 5 minutes, and no re-page comes with it
+    const opened = openIncident(rules, { id: ID, summary: 'x', severity: 'SEV2', origin: { kind: 'person', by: PO } }, new Date(T0));
+    expect(ofType(apply(opened.state, { type: 'clock' }, new Date(T0 + 5 * MIN)).effects, 'page')).toEqual([]);
   });
 
   it.each<[Severity, string]>([

@@ -689,7 +689,13 @@ const baseSchema = z.strictObject({
           { level: 'L3', after: '30m', roles: ['ic', 'devopsLead', 'cto'], warRoom: true },
         ]),
       statusPageReminder: positiveDuration.prefault('5m'),
+      /** an unacknowledged incident is paged again this often; 0m: never */
+      repageEvery: duration.prefault('5m'),
       postMortemDue: positiveDuration.prefault('48h'),
+      /** reminders this long before the post-mortem's due time (one is also sent at it) */
+      postMortemRemindBefore: z.array(positiveDuration).prefault(['24h']),
+      /** an overdue post-mortem is reminded this often; 0m: never */
+      postMortemOverdueEvery: duration.prefault('24h'),
       /** a page PagerDuty has not accepted for this long gets an @here in the incidents channel */
       pagingFallbackAfter: positiveDuration.prefault('2m'),
       /** the PagerDuty escalation policy whose on-call is named in Slack (with PAGERDUTY_API_TOKEN) */

@@ -55,27 +55,17 @@ export interface IncidentRules {
   repageEveryMs: number;
 }
 
-const HOUR = 3_600_000;
-export const DEFAULT_REPAGE_EVERY_MS = 5 * 60_000;
-export const DEFAULT_POST_MORTEM_REMIND_BEFORE_MS: readonly number[] = [24 * HOUR];
-export const DEFAULT_POST_MORTEM_OVERDUE_EVERY_MS = 24 * HOUR;
-
-/**
- * The rules from the config (`escalation`, `roles`). The config has no field for re-paging or the
- * post-mortem reminder cadence; they default to every 5 min, 24 h before the due time and daily after it.
- */
-export function rulesFrom(
-  config: Pick<SparkConfig, 'escalation' | 'roles'>,
-  opts: { repageEveryMs?: number; postMortemRemindBeforeMs?: readonly number[]; postMortemOverdueEveryMs?: number } = {},
-): IncidentRules {
+/** The rules from the config (`escalation`, `roles`). */
+export function rulesFrom(config: Pick<SparkConfig, 'escalation' | 'roles'>): IncidentRules {
+  const e = config.escalation;
   return {
-    levels: config.escalation.levels.map((l) => ({ level: l.level, afterMs: l.after, roles: [...l.roles], warRoom: l.warRoom })),
+    levels: e.levels.map((l) => ({ level: l.level, afterMs: l.after, roles: [...l.roles], warRoom: l.warRoom })),
     holders: Object.fromEntries(Object.entries(config.roles).map(([role, users]) => [role, [...users]])),
-    statusPageReminderMs: config.escalation.statusPageReminder,
-    postMortemDueMs: config.escalation.postMortemDue,
-    postMortemRemindBeforeMs: [...(opts.postMortemRemindBeforeMs ?? DEFAULT_POST_MORTEM_REMIND_BEFORE_MS)],
-    postMortemOverdueEveryMs: opts.postMortemOverdueEveryMs ?? DEFAULT_POST_MORTEM_OVERDUE_EVERY_MS,
-    repageEveryMs: opts.repageEveryMs ?? DEFAULT_REPAGE_EVERY_MS,
+    statusPageReminderMs: e.statusPageReminder,
+    postMortemDueMs: e.postMortemDue,
+    postMortemRemindBeforeMs: [...e.postMortemRemindBefore],
+    postMortemOverdueEveryMs: e.postMortemOverdueEvery,
+    repageEveryMs: e.repageEvery,
   };
 }
 
