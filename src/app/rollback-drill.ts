@@ -9,7 +9,7 @@ import type { NameOf } from '../domain/canary/machine.ts';
 import type { Clock } from '../domain/clock.ts';
 import { formatDuration } from '../config/duration.ts';
 import { appendAudit, sealedDetails } from '../evidence/audit.ts';
-import { writeEvidence, writeManifest, type EvidenceStore } from '../evidence/files.ts';
+import { writeEvidence, type EvidenceStore } from '../evidence/files.ts';
 import { enqueue } from '../engine/outbox.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { mayDrive, onlyDrivers } from './canary/gate.ts';
@@ -63,10 +63,7 @@ export async function recordDrill(deps: DrillDeps, req: { version: string; note:
     await enqueue(tx, { kind: 'slack.post', channel: config.channels.deploys, card: textCard(text) }, now);
     return true;
   });
-  if (recorded) {
-    await writeManifest(deps.db, deps.evidence, req.version);
-    deps.wake();
-  }
+  if (recorded) deps.wake();
   return undefined;
 }
 

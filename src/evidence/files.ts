@@ -73,7 +73,7 @@ export async function writeEvidence(tx: Sql, store: EvidenceStore, e: Evidence):
   return { path, sha256, bytes };
 }
 
-/** (Re)writes `<dir>/<version>/MANIFEST.sha256` from the recorded files; call it after the writing transaction commits. */
+/** (Re)writes `<dir>/<version>/MANIFEST.sha256` from the files recorded as `db` sees them (a writer's or a prune's transaction). */
 export async function writeManifest(db: Sql, store: EvidenceStore, version: string): Promise<string> {
   assertVersion(version);
   const rows = await db.query<{ path: string; sha256: string }>('SELECT path, sha256 FROM evidence_file WHERE version = $1', [version]);

@@ -13,7 +13,7 @@ import { canaryView } from '../../domain/canary/view.ts';
 import { enqueue } from '../../engine/outbox.ts';
 import { schedule } from '../../engine/timers.ts';
 import { appendAudit, type AuditEntry } from '../../evidence/audit.ts';
-import { writeEvidence, writeManifest } from '../../evidence/files.ts';
+import { writeEvidence } from '../../evidence/files.ts';
 import type { Sql } from '../../store/db.ts';
 import { startFirstNight } from '../first-night/run.ts';
 import { openOnAutoRollback } from '../incident/auto.ts';
@@ -35,16 +35,10 @@ export const canaryRef = (id: number) => `canary:${id}`;
 export interface EventResult {
   /** for the person who acted: a refusal, or why nothing changed */
   said: string | undefined;
-  /** evidence was written for this version: its manifest is rewritten once the transaction has committed */
-  sealed?: string;
 }
 
 type Deps = Pick<CanaryDeps, 'evidence' | 'nameOf' | 'config' | 'onCall'>;
 
-/** Evidence written in a committed transaction is listed in the version's manifest. */
-export async function sealManifest(deps: Pick<CanaryDeps, 'db' | 'evidence'>, r: EventResult | undefined): Promise<void> {
-  if (r?.sealed) await writeManifest(deps.db, deps.evidence, r.sealed);
-}
 type Run = { id: number; channel: string };
 
 export const audit = (tx: Sql, deps: Pick<CanaryDeps, 'evidence'>, e: AuditEntry) => appendAudit(tx, deps.evidence.key, e);
@@ -72,7 +66,8 @@ export async function applyEvent(tx: Sql, deps: Deps, id: number, event: CanaryE
   if (event.type !== 'tick' || minutes.length > 0) {
     await audit(tx, deps, { at: now, actor, action: `canary.${event.type}`, version: state.version, details: { runId: id, event: auditable(event), status: state.status, minutes } });
   }
-  return { said: undefined, sealed: await performEffects(tx, deps, stored, before, state, effects, now) };
+  await performEffects(tx, deps, stored, before, state, effects, now);
+  return { said: undefined };
 }
 
 /**
@@ -97,15 +92,11 @@ function endedStages(before: CanaryState, after: CanaryState, now: Date, deps: D
   return rolledBack ? [...passed, rolledBack] : passed;
 }
 
-/** Writes what a change causes; returns the version when it wrote evidence. */
-export async function performEffects(tx: Sql, deps: Deps, run: Run, before: CanaryState, state: CanaryState, effects: CanaryEffect[], now: Date): Promise<string | undefined> {
+/** Writes what a change causes. */
+export async function performEffects(tx: Sql, deps: Deps, run: Run, before: CanaryState, state: CanaryState, effects: CanaryEffect[], now: Date): Promise<void> {
   const { version } = state;
   const ref = canaryRef(run.id);
-  let sealed: string | undefined;
-  const seal = async (kind: string, title: string, content: string) => {
-    sealed = version;
-    return writeEvidence(tx, deps.evidence, { version, kind, at: now, actor: BOT, title, content });
-  };
+  const seal = (kind: string, title: string, content: string) => writeEvidence(tx, deps.evidence, { version, kind, at: now, actor: BOT, title, content });
 
   for (const result of endedStages(before, state, now, deps)) {
     const file = await seal(`canary-stage-${result.stage}`, `Canary ${version}: stage ${result.stage} (${result.weight} %) ${result.ended}`, stageEvidence(run.id, state, result));
@@ -138,5 +129,4 @@ export async function performEffects(tx: Sql, deps: Deps, run: Run, before: Cana
       }
     }
   }
-  return sealed;
 }

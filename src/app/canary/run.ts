@@ -21,7 +21,7 @@ import { isFirstDelivery } from '../deliveries.ts';
 import { freezeRefusal } from '../freeze.ts';
 import type { Source } from '../preflight/check.ts';
 import { stableVersionOf } from '../preflight/checks/baseline.ts';
-import { applyEvent, armTick, audit, canaryRef, performEffects, sealManifest, type EventResult } from './apply.ts';
+import { applyEvent, armTick, audit, canaryRef, performEffects, type EventResult } from './apply.ts';
 import { callDeploy } from './call-deploy.ts';
 import { isIc, mayDrive, missingGo, onlyDrivers, onlyIc, preflightBaseline } from './gate.ts';
 import { blockingIncident } from '../incident/record.ts';
@@ -160,7 +160,6 @@ export async function actOnCanary(deps: CanaryDeps, runId: number, event: Canary
     return { said: why };
   });
   if (!r) return undefined;
-  await sealManifest(deps, r);
   deps.wake();
   return r.said;
 }

@@ -7,7 +7,7 @@ import { isActive, type CanaryEvent } from '../../domain/canary/state.ts';
 import type { DueTimer } from '../../engine/timers.ts';
 import type { TimerHandler, TimerStep } from '../../engine/timer-runner.ts';
 import { ROLLBACK_STEPS } from '../../ports/deploy.ts';
-import { applyEvent, audit, BOT, CANARY_TIMER, inThread, scheduleRollbackStep, sealManifest, type EventResult } from './apply.ts';
+import { applyEvent, audit, BOT, CANARY_TIMER, inThread, scheduleRollbackStep } from './apply.ts';
 import { callDeploy } from './call-deploy.ts';
 import { measure } from './measure.ts';
 import { lockCanary, readCanary, type StoredCanary } from './record.ts';
@@ -31,9 +31,7 @@ async function rollbackStep(deps: CanaryDeps, n: number, from: string, to: strin
 
 export function canaryTimers(deps: CanaryDeps): Record<string, TimerHandler> {
   async function commit(step: TimerStep, id: number, event: CanaryEvent, at = step.now): Promise<void> {
-    let r: EventResult | undefined;
-    await step.commit(async (tx) => void (r = await applyEvent(tx, deps, id, event, at)));
-    await sealManifest(deps, r);
+    await step.commit(async (tx) => void (await applyEvent(tx, deps, id, event, at)));
   }
 
   return {
@@ -59,20 +57,18 @@ export function canaryTimers(deps: CanaryDeps): Record<string, TimerHandler> {
       if (!stored || !isActive(stored.state.phase) || stored.state.current?.stage !== stage) return;
       const { id, state } = stored;
       const r = await callDeploy(deps, (d) => d.setWeight(state.version, weight));
-      let result: EventResult | undefined;
       await step.commit(async (tx) => {
         const details = { runId: id, stage, weight };
         if ('ok' in r) {
           await audit(tx, deps, { at: step.now, actor: BOT, action: 'canary.weight-set', version: state.version, details });
-          result = await applyEvent(tx, deps, id, { type: 'weight-confirmed', stage }, step.now);
+          await applyEvent(tx, deps, id, { type: 'weight-confirmed', stage }, step.now);
           return;
         }
         await audit(tx, deps, { at: step.now, actor: BOT, action: 'canary.weight-failed', version: state.version, details: { ...details, error: r.failed } });
         await inThread(tx, stored, `⚠️ The deploy target could not set ${state.version} to ${weight} % (stage ${stage}): ${r.failed}`, step.now);
         const reason = `the deploy target could not set stage ${stage}'s weight (${weight} %): ${r.failed}`;
-        result = await applyEvent(tx, deps, id, { type: 'rollback', by: BOT, reason }, step.now);
+        await applyEvent(tx, deps, id, { type: 'rollback', by: BOT, reason }, step.now);
       });
-      await sealManifest(deps, result);
     },
 
     // Each step is its own timer: its report is written once, with the step's completion, and a crash resumes at the step.
@@ -84,7 +80,6 @@ export function canaryTimers(deps: CanaryDeps): Record<string, TimerHandler> {
       if (!current(stored)) return;
       const { id, state, rollbackTo } = stored;
       const done = await rollbackStep(deps, n, state.version, rollbackTo);
-      let result: EventResult | undefined;
       await step.commit(async (tx) => {
         if (!current(await lockCanary(tx, id))) return;
         await inThread(tx, stored, done.text, step.now);
@@ -92,9 +87,8 @@ export function canaryTimers(deps: CanaryDeps): Record<string, TimerHandler> {
         await audit(tx, deps, { at: step.now, actor: BOT, action: 'canary.rollback-step', version: state.version, details: { runId: id, attempt, step: what, ok: done.ok, detail: done.detail } });
         if (done.ok && n < ROLLBACK_STEPS.length) return scheduleRollbackStep(tx, id, attempt, n + 1, step.now);
         const detail = done.ok ? `${rollbackTo} is healthy: ${done.detail}` : `${what === 'health' ? 'the health check' : `step ${what}`} failed: ${done.detail}`;
-        result = await applyEvent(tx, deps, id, { type: 'rollback-finished', ok: done.ok, detail }, step.now);
+        await applyEvent(tx, deps, id, { type: 'rollback-finished', ok: done.ok, detail }, step.now);
       });
-      await sealManifest(deps, result);
     },
   };
 }

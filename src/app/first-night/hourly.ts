@@ -4,7 +4,7 @@
  * whose first night is running. A check without a target is recorded as skipped, with the key to set.
  */
 import { loadavg } from 'node:os';
-import { writeEvidence, writeManifest } from '../../evidence/files.ts';
+import { writeEvidence } from '../../evidence/files.ts';
 import { sealText } from '../../evidence/key.ts';
 import { PREFLIGHT_CHECKS } from '../preflight/checks.ts';
 import { OUTCOME } from '../preflight/evidence-text.ts';
@@ -40,7 +40,6 @@ export async function hourlyEvidence(deps: HourlyDeps): Promise<string[]> {
     await deps.db.transaction((tx) =>
       writeEvidence(tx, deps.evidence, { version: night.version, kind: 'first-night-hourly', at: now, actor: BOT, title: `First night ${night.version}: hourly health at T+${hours} h`, content }),
     );
-    await writeManifest(deps.db, deps.evidence, night.version);
     written.push(night.version);
   }
   return written;

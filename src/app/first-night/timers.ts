@@ -16,7 +16,7 @@ import { enqueue } from '../../engine/outbox.ts';
 import type { DueTimer } from '../../engine/timers.ts';
 import type { TimerHandler, TimerStep } from '../../engine/timer-runner.ts';
 import { appendAudit, type AuditEntry } from '../../evidence/audit.ts';
-import { writeEvidence, writeManifest } from '../../evidence/files.ts';
+import { writeEvidence } from '../../evidence/files.ts';
 import type { Sql } from '../../store/db.ts';
 import { liftChangeFreeze } from '../run-of-show/run.ts';
 import { releaseNoteFacts } from './facts.ts';
@@ -85,7 +85,6 @@ export function firstNightTimers(deps: FirstNightDeps, hooks: FirstNightHooks = 
     const countedAt = afterSnapshot(stored.state.night, true, rules, takenAtMs).anchorMs;
     const readings = await measureNight(deps, stored.version, checks.filter((c) => appliesAt(c, countedAt)), step.now);
 
-    let sealed = false;
     await step.commit(async (tx) => {
       const night = await lockNight(tx, nightId);
       if (!waitsFor(night, n, dueOffsetMs)) return;
@@ -105,7 +104,6 @@ export function firstNightTimers(deps: FirstNightDeps, hooks: FirstNightHooks = 
         title: `First night ${night.version}: snapshot ${pos.n} at ${offsetText(result.offsetMs)} ${result.clean ? 'clean' : 'not clean'}`,
         content: snapshotEvidence(night, pos, result, step.now, post),
       });
-      sealed = true;
       for (const text of post) await inThread(tx, night, text, step.now);
       if (!result.clean) {
         // new: a check that was fine (or not applicable) the previous snapshot is failing or without data now
@@ -135,13 +133,11 @@ export function firstNightTimers(deps: FirstNightDeps, hooks: FirstNightHooks = 
       await saveNight(tx, nightId, state);
       await armNext(tx, { id: nightId, releasedAt: night.releasedAt, state }, step.now);
     });
-    if (sealed) await writeManifest(deps.db, deps.evidence, stored.version);
   }
 
   async function close(timer: DueTimer, step: TimerStep): Promise<void> {
     const nightId = Number(timer.payload.nightId);
     const over = (x: StoredNight | undefined): x is StoredNight => x !== undefined && x.status === 'running' && isOver(x.state.night, x.state.rules);
-    let version: string | undefined;
     await step.commit(async (tx) => {
       const night = await lockNight(tx, nightId);
       if (!over(night)) return;
@@ -157,7 +153,6 @@ export function firstNightTimers(deps: FirstNightDeps, hooks: FirstNightHooks = 
         title: `Release note ${night.version}`,
         content: `${note.join('\n\n')}\n`,
       });
-      version = night.version;
       for (const text of splitForSlack([...note, `_Sealed in \`${file.path}\`._`])) await inThread(tx, night, text, step.now);
       for (const text of miniRca({ version: night.version, releasedAt: night.releasedAt, night: night.state.summary })) await inThread(tx, night, text, step.now);
       await inThread(tx, night, freezeLiftedText(night.version, step.now), step.now);
@@ -175,7 +170,6 @@ export function firstNightTimers(deps: FirstNightDeps, hooks: FirstNightHooks = 
       await liftChangeFreeze(tx, deps, night.version, step.now);
       await endNight(tx, nightId, step.now);
     });
-    if (version) await writeManifest(deps.db, deps.evidence, version);
   }
 
   return {

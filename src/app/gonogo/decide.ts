@@ -9,7 +9,7 @@ import type { GonogoEvent, NameOf } from '../../domain/gonogo/types.ts';
 import { enqueue } from '../../engine/outbox.ts';
 import { schedule } from '../../engine/timers.ts';
 import { appendAudit } from '../../evidence/audit.ts';
-import { writeEvidence, writeManifest } from '../../evidence/files.ts';
+import { writeEvidence } from '../../evidence/files.ts';
 import type { TimerHandler } from '../../engine/timer-runner.ts';
 import type { Db, Sql } from '../../store/db.ts';
 import { isFirstDelivery } from '../deliveries.ts';
@@ -41,9 +41,9 @@ export type Said = string | undefined;
  * Applies one event to a session in `tx`: the new state, its audit row, the card update, the next timer, and on a
  * decision the evidence file and a thread post. A refusal is audited and changes nothing else.
  */
-export async function applyEvent(tx: Sql, deps: GonogoDeps, id: number, event: GonogoEvent, now: Date): Promise<{ said: Said; decided: boolean }> {
+export async function applyEvent(tx: Sql, deps: GonogoDeps, id: number, event: GonogoEvent, now: Date): Promise<{ said: Said }> {
   const stored = await lockSession(tx, id);
-  if (!stored) return { said: 'That GO / NO-GO session no longer exists; nothing was changed.', decided: false };
+  if (!stored) return { said: 'That GO / NO-GO session no longer exists; nothing was changed.' };
   const { session: before, channel } = stored;
   const { session, outcome } = apply(before, event, now, deps.nameOf);
   const actor = 'user' in event ? event.user : BOT;
@@ -56,9 +56,9 @@ export async function applyEvent(tx: Sql, deps: GonogoDeps, id: number, event: G
   switch (outcome.kind) {
     case 'refused':
       await audit('gonogo.refused', { event, why: outcome.why });
-      return { said: outcome.why, decided: false };
+      return { said: outcome.why };
     case 'unchanged':
-      return { said: event.type === 'clock' ? undefined : outcome.why, decided: false };
+      return { said: event.type === 'clock' ? undefined : outcome.why };
     case 'changed':
     case 'reminder':
       await saveSession(tx, id, session);
@@ -70,7 +70,7 @@ export async function applyEvent(tx: Sql, deps: GonogoDeps, id: number, event: G
         await audit('gonogo.reminder', { roles: outcome.missingRoles });
       }
       await scheduleNext(tx, id, nextDueAt(session), now);
-      return { said: undefined, decided: false };
+      return { said: undefined };
     case 'decided': {
       await saveSession(tx, id, session);
       const file = await writeEvidence(tx, deps.evidence, {
@@ -85,27 +85,20 @@ export async function applyEvent(tx: Sql, deps: GonogoDeps, id: number, event: G
       await update();
       const kind = outcome.decision.kind === 'go' ? '✅ GO' : outcome.decision.kind === 'expired' ? '⌛ NO-GO (expired)' : '⛔ NO-GO';
       await inThread(`${kind} for ${session.version} at commit \`${session.binding.commit}\`. Decision sealed in \`${file.path}\`.`);
-      return { said: outcome.dropped, decided: true };
+      return { said: outcome.dropped };
     }
   }
-}
-
-async function sealDecision(deps: GonogoDeps, id: number): Promise<void> {
-  const [row] = await deps.db.query<{ version: string }>('SELECT version FROM gonogo_session WHERE id = $1', [id]);
-  await writeManifest(deps.db, deps.evidence, row!.version);
 }
 
 /** The durable timer of a session: the reminder, then the expiry. */
 export function gonogoClock(deps: GonogoDeps): TimerHandler {
   return async (timer, step) => {
     const id = Number(timer.payload.sessionId);
-    let decided = false;
-    await step.commit(async (tx) => void ({ decided } = await applyEvent(tx, deps, id, { type: 'clock' }, step.now)));
-    if (decided) await sealDecision(deps, id);
+    await step.commit(async (tx) => void (await applyEvent(tx, deps, id, { type: 'clock' }, step.now)));
   };
 }
 
-/** Runs one event in its own transaction (de-duplicated by the Slack delivery), then seals the manifest on a decision. */
+/** Runs one event in its own transaction (de-duplicated by the Slack delivery). */
 export async function actOnGonogo(deps: GonogoDeps, id: number, event: GonogoEvent, deliveryId?: string): Promise<Said> {
   const now = deps.clock.now();
   const result = await deps.db.transaction(async (tx) => {
@@ -113,7 +106,6 @@ export async function actOnGonogo(deps: GonogoDeps, id: number, event: GonogoEve
     return applyEvent(tx, deps, id, event, now);
   });
   if (!result) return undefined;
-  if (result.decided) await sealDecision(deps, id);
   deps.wake();
   return result.said;
 }

@@ -70,10 +70,9 @@ export function cardOf(deps: Deps, at: Where, s: IncidentState, now: Date) {
 
 /**
  * Writes what the change from `before` to `state` causes: the new timeline lines in the thread, the effects,
- * and the next clock timer. Returns the version when it sealed evidence.
+ * and the next clock timer.
  */
-export async function performEffects(tx: Sql, deps: Deps, at: Where, before: IncidentState | undefined, state: IncidentState, effects: IncidentEffect[], now: Date): Promise<string | undefined> {
-  let sealed: string | undefined;
+export async function performEffects(tx: Sql, deps: Deps, at: Where, before: IncidentState | undefined, state: IncidentState, effects: IncidentEffect[], now: Date): Promise<void> {
   for (const e of state.timeline.slice(before?.timeline.length ?? 1)) {
     if (postedAsIs(e)) await inThread(tx, at, timelineText(e, deps.nameOf), now);
   }
@@ -103,7 +102,6 @@ export async function performEffects(tx: Sql, deps: Deps, at: Where, before: Inc
         let where = '';
         if (state.version) {
           const file = await writeEvidence(tx, deps.evidence, { version: state.version, kind: `incident-report-${at.seq}`, at: now, actor: BOT, title: `Incident report (draft): ${state.id}`, content: markdown });
-          sealed = state.version;
           where = ` Sealed in \`${file.path}\`.`;
         }
         await enqueue(tx, { kind: 'slack.upload', channel: at.channel, threadOf: incidentRef(at.id), file: { filename: `${state.id}-report-draft.md`, title: `${state.id} incident report (draft)`, content: markdown } }, now);
@@ -116,7 +114,6 @@ export async function performEffects(tx: Sql, deps: Deps, at: Where, before: Inc
     }
   }
   await armClock(tx, at, state, now);
-  return sealed;
 }
 
 /** The next `clock` event, keyed by its instant: arming it again (a restart, a click) arms it once. */

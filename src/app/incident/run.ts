@@ -12,7 +12,7 @@ import type { NameOf } from '../../domain/incident/state.ts';
 import { enqueue } from '../../engine/outbox.ts';
 import { schedule } from '../../engine/timers.ts';
 import { appendAudit } from '../../evidence/audit.ts';
-import { writeEvidence, writeManifest, type EvidenceStore } from '../../evidence/files.ts';
+import { writeEvidence, type EvidenceStore } from '../../evidence/files.ts';
 import type { Logger } from '../../log.ts';
 import type { OnCallDirectory } from '../../ports/on-call.ts';
 import type { Db, Sql } from '../../store/db.ts';
@@ -105,12 +105,11 @@ export async function declareIncident(
   });
   if (!opened) return undefined;
   deps.wake();
-  if (req.version) await writeManifest(deps.db, deps.evidence, req.version);
   return `${opened.id} is open in ${opened.channel} and the first level is being paged.${req.version ? ` No canary starts until it is resolved.` : ''}`;
 }
 
 /** Applies one event to a stored incident in tx, with everything it causes. */
-export async function applyIn(tx: Sql, deps: Pick<IncidentDeps, 'config' | 'evidence' | 'nameOf'>, seq: number, event: IncidentEvent, now: Date): Promise<{ said: Said; sealed?: string }> {
+export async function applyIn(tx: Sql, deps: Pick<IncidentDeps, 'config' | 'evidence' | 'nameOf'>, seq: number, event: IncidentEvent, now: Date): Promise<{ said: Said }> {
   const stored = await lockIncident(tx, seq);
   if (!stored) return { said: `There is no incident INC-${seq}; nothing was changed.` };
   const r = apply(stored.state, event, now, deps.nameOf);
@@ -127,21 +126,20 @@ export async function applyIn(tx: Sql, deps: Pick<IncidentDeps, 'config' | 'evid
   }
   await saveIncident(tx, seq, r.state, now);
   await appendAudit(tx, deps.evidence.key, { at: now, actor, action: `incident.${event.type}`, ...version, details: { incident: stored.id, event, status: r.state.status, level: r.state.reached.at(-1)?.level } });
-  const sealed = await performEffects(tx, deps, whereOf(stored), stored.state, r.state, r.effects, now);
-  return { said: undefined, ...(sealed ? { sealed } : {}) };
+  await performEffects(tx, deps, whereOf(stored), stored.state, r.state, r.effects, now);
+  return { said: undefined };
 }
 
 /** A person's press or command on an incident; a Slack retry of the same delivery changes nothing. */
 export async function actOnIncident(deps: IncidentDeps, seq: number, event: IncidentEvent, deliveryId?: string): Promise<Said> {
   const now = deps.clock.now();
-  let result: { said: Said; sealed?: string } | undefined;
+  let result: { said: Said } | undefined;
   await deps.db.transaction(async (tx) => {
     if (deliveryId !== undefined && !(await isFirstDelivery(tx, deliveryId, 'action', now))) return;
     result = await applyIn(tx, deps, seq, event, now);
   });
   if (!result) return undefined;
   deps.wake();
-  if (result.sealed) await writeManifest(deps.db, deps.evidence, result.sealed);
   return result.said;
 }
 

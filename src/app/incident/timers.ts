@@ -4,7 +4,6 @@
  */
 import type { DueTimer } from '../../engine/timers.ts';
 import type { TimerHandler } from '../../engine/timer-runner.ts';
-import { writeManifest } from '../../evidence/files.ts';
 import { scrubSecrets } from '../../log.ts';
 import { enqueue } from '../../engine/outbox.ts';
 import { textCard } from '../../chat/card.ts';
@@ -22,9 +21,7 @@ export function incidentTimers(deps: IncidentDeps): Record<string, TimerHandler>
 
   return {
     [INCIDENT_TIMER.clock]: async (timer, step) => {
-      let sealed: string | undefined;
-      await step.commit(async (tx) => void (sealed = (await applyIn(tx, deps, seqOf(timer), { type: 'clock' }, step.now)).sealed));
-      if (sealed) await writeManifest(deps.db, deps.evidence, sealed);
+      await step.commit(async (tx) => void (await applyIn(tx, deps, seqOf(timer), { type: 'clock' }, step.now)));
     },
 
     // Asked once: a failure is said in the thread (the config's on-call role was mentioned already), not retried into the night.

@@ -5,7 +5,7 @@ import type { Clock } from '../../domain/clock.ts';
 import { verdictOf, type Finding, type RunVerdict } from '../../domain/preflight/finding.ts';
 import { enqueue } from '../../engine/outbox.ts';
 import { appendAudit } from '../../evidence/audit.ts';
-import { writeEvidence, writeManifest, type EvidenceStore, type SealedFile } from '../../evidence/files.ts';
+import { writeEvidence, type EvidenceStore, type SealedFile } from '../../evidence/files.ts';
 import { sealText } from '../../evidence/key.ts';
 import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
@@ -142,7 +142,6 @@ export async function runPreflight(deps: PreflightDeps, req: PreflightRequest): 
     await enqueue(tx, { kind: 'slack.update', channel: req.channel, card: view(runId, { ...verdict, ms: end.getTime() - started.getTime() }), of: `preflight:${runId}` }, end);
     await enqueue(tx, { kind: 'slack.post', channel: req.channel, card: evidenceListCard(req.version, files), threadOf: `preflight:${runId}` }, end);
   });
-  await writeManifest(db, evidence, req.version);
   deps.wake();
   return { runId, verdict, findings, files };
 }

@@ -7,7 +7,7 @@ import type { Finding } from '../../domain/preflight/finding.ts';
 import { isComplete, openRun, recordFinding, supersede, tick, verdictOf, type ItemOutcome, type RedteamRun, type RedteamVerdict, type Tick } from '../../domain/redteam.ts';
 import { enqueue } from '../../engine/outbox.ts';
 import { appendAudit } from '../../evidence/audit.ts';
-import { writeEvidence, writeManifest, type EvidenceStore } from '../../evidence/files.ts';
+import { writeEvidence, type EvidenceStore } from '../../evidence/files.ts';
 import type { Logger } from '../../log.ts';
 import type { Db, Sql } from '../../store/db.ts';
 import { isFirstDelivery } from '../deliveries.ts';
@@ -171,7 +171,6 @@ export async function startRedteam(deps: RedteamDeps, req: RedteamRequest): Prom
       deps.wake();
     }),
   );
-  await writeManifest(db, evidence, req.version);
 
   const { replaced } = opened;
   if (replaced.length === 0) return undefined;
@@ -182,11 +181,11 @@ export async function startRedteam(deps: RedteamDeps, req: RedteamRequest): Prom
 /**
  * The Red Team Lead's tick on a manual item, in one transaction with the run locked. A refusal is audited and
  * returned as the sentence for the person; a change is audited and shown on the card, and when it completes the
- * run the summary is sealed and the manifest rewritten after commit.
+ * run the summary is sealed.
  */
 export async function tickRedteam(deps: RedteamDeps, runId: number, t: Tick, deliveryId?: string): Promise<string | undefined> {
   const now = deps.clock.now();
-  const result = await deps.db.transaction(async (tx): Promise<{ said?: string; sealed?: string } | undefined> => {
+  const result = await deps.db.transaction(async (tx): Promise<{ said?: string } | undefined> => {
     if (deliveryId !== undefined && !(await isFirstDelivery(tx, deliveryId, 'action', now))) return undefined;
     const stored = await lockRun(tx, runId);
     if (!stored) return { said: 'That red-team run no longer exists; nothing was changed.' };
@@ -201,13 +200,12 @@ export async function tickRedteam(deps: RedteamDeps, runId: number, t: Tick, del
         return { said: outcome.why };
       case 'changed': {
         await audit('redteam.tick', { tick: t });
-        const completed = await save(tx, deps, runId, stored.channel, stored.run, run, now, t.user);
-        return completed ? { sealed: run.version } : {};
+        await save(tx, deps, runId, stored.channel, stored.run, run, now, t.user);
+        return {};
       }
     }
   });
   if (!result) return undefined;
-  if (result.sealed) await writeManifest(deps.db, deps.evidence, result.sealed);
   deps.wake();
   return result.said;
 }

@@ -15,7 +15,7 @@ import type { StepId } from '../../domain/run-of-show/timeline.ts';
 import { enqueue } from '../../engine/outbox.ts';
 import type { DueTimer } from '../../engine/timers.ts';
 import type { TimerHandler, TimerStep } from '../../engine/timer-runner.ts';
-import { writeEvidence, writeManifest } from '../../evidence/files.ts';
+import { writeEvidence } from '../../evidence/files.ts';
 import type { Sql } from '../../store/db.ts';
 import { missingGo } from '../canary/gate.ts';
 import { unfinishedCanary } from '../canary/record.ts';
@@ -30,10 +30,9 @@ import { auditRun, icNames, refOf, refreshCard, runRef, timerKind, type RunOfSho
 
 const BOT = 'spark-bot';
 
-/** What a step wrote: the line for the card, and whether it sealed evidence (the manifest is rewritten after). */
+/** What a step wrote: the line for the card and the details for its audit row. */
 interface Wrote {
   line: string;
-  sealed?: boolean;
   details?: Record<string, unknown>;
 }
 
@@ -62,20 +61,17 @@ export function runOfShowTimers(deps: RunOfShowDeps, blastRadius: Source<BurstTa
     const stored = await readRun(deps.db, runId);
     if (!waiting(stored, step)) return;
     const m = await before(stored);
-    let sealed = false;
     await s.commit(async (tx) => {
       const run = await lockRun(tx, runId);
       if (!waiting(run, step)) return;
       const now = s.now;
       const wrote = await write(tx, run, m, now);
-      sealed = wrote.sealed === true;
       const state = { ...run.state, done: { ...run.state.done, [step]: { at: now.getTime(), line: wrote.line } } };
       const status = step === 'start-canary' ? 'zero' : run.status;
       await saveRun(tx, runId, state, status);
       await refreshCard(tx, deps, { ...run, state, status }, now);
       await auditRun(tx, deps, { at: now, actor: BOT, action: `run-of-show.${step}`, version: run.version, details: { runId, line: wrote.line, ...wrote.details } });
     });
-    if (sealed) await writeManifest(deps.db, deps.evidence, stored.version);
     deps.wake();
   }
 
@@ -127,7 +123,7 @@ export function runOfShowTimers(deps: RunOfShowDeps, blastRadius: Source<BurstTa
             content: burstEvidence({ runId: run.id, at: now.toISOString(), finding }),
           });
           await post(tx, run, blastRadiusText(offsetOf(run, 'blast-radius'), finding, url, file.path), now);
-          return { line: `${finding.outcome}: ${finding.summary}`, sealed: true, details: { outcome: finding.outcome, evidence: file.path, sha256: file.sha256, ...finding.data } };
+          return { line: `${finding.outcome}: ${finding.summary}`, details: { outcome: finding.outcome, evidence: file.path, sha256: file.sha256, ...finding.data } };
         },
       ),
 
@@ -181,7 +177,6 @@ export function runOfShowTimers(deps: RunOfShowDeps, blastRadius: Source<BurstTa
           const missing = lines.filter((l) => 'missing' in l).map((l) => l.what);
           return {
             line: missing.length ? `${missing.join(' and ')} missing` : 'SBOM and provenance attached',
-            sealed: sealedFiles.length > 0,
             details: { attached: sealedFiles.map((a) => ({ what: a.what, evidence: a.evidence })), missing },
           };
         },
